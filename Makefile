@@ -1,0 +1,69 @@
+# Career Coach — `make run` and `make test` do all set-up themselves; each step reruns only when
+# its inputs changed (make's own timestamps, plus stamp files).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+KB_DB     := var/knowledge.db
+VOCAB     := bot/generated/kb_vocabulary.json
+MODEL     := models/career-coach.tar.gz
+KB_INPUTS := $(wildcard knowledge/*.py knowledge/data/*.yml)
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard bot/components/*.py) $(VOCAB)
+
+.PHONY: help setup run test train shell kb lint validate clean
+
+help:
+	@echo "make run    set everything up, then serve the bot (REST on :5005, actions on :5055)"
+	@echo "make test   set everything up, then run the whole test suite"
+	@echo "make train | kb | shell | lint | clean"
+
+setup: $(INSTALLED) $(KB_DB) $(MODEL)
+
+$(INSTALLED): requirements.txt constraints.txt
+	@python=$$(scripts/find-python310) || exit 1; \
+	if ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then \
+	  echo "creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip==24.0"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@touch $@
+
+# The knowledge base: YAML in knowledge/data -> validated -> SQLite (or CAREER_COACH_DB_URL).
+$(KB_DB): $(INSTALLED) $(KB_INPUTS)
+	$(PY) -m knowledge.build
+	@touch $@
+
+# The NLU vocabulary is generated from the KB (and committed; a test fails when it is stale).
+$(VOCAB): $(KB_DB)
+	$(PY) -m knowledge.vocabulary
+
+kb: $(KB_DB) $(VOCAB)
+
+$(MODEL): $(INSTALLED) $(TRAIN_INPUTS)
+	$(RASA) train --force --fixed-model-name career-coach --out models
+	@touch $@
+
+train: $(INSTALLED) $(VOCAB)
+	$(RASA) train --force --fixed-model-name career-coach --out models
+
+run: setup
+	$(PY) -m bot.launcher
+
+shell: setup
+	$(PY) -m bot.launcher --shell
+
+test: setup
+	$(PY) -m pytest
+
+validate: $(INSTALLED)
+	$(RASA) data validate --fail-on-warnings
+
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(RASA) data validate
+
+clean:
+	rm -rf var models .rasa .pytest_cache tests/artifacts
