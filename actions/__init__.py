@@ -1,0 +1,11 @@
+"""The action server: one module per topic, each importing its actions so rasa_sdk finds them."""
+from actions import (  # noqa: F401
+    certifications,
+    compare,
+    conversation,
+    education,
+    ladder,
+    landscape,
+    money,
+    roles,
+)

@@ -1,0 +1,68 @@
+"""The one shape every knowledge action has: read context, ask the KB, render, remember.
+
+Subclasses say which question (intent) they answer and implement :meth:`answer`; a registry of
+them lets a follow-up ("what about a director?") re-ask the previous question about a new subject.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar, Dict, List, Type
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import Context
+from actions.render import LOOKUP_FAILED, Reply, render_text
+
+logger = logging.getLogger(__name__)
+
+ANSWERS: Dict[str, Type[KnowledgeAction]] = {}
+
+
+class KnowledgeAction(Action):
+    """Answers one kind of question from the knowledge base."""
+
+    action_name: ClassVar[str]
+    question: ClassVar[str]  # the intent this action answers
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "question", None):
+            ANSWERS[cls.question] = cls
+
+    def name(self) -> str:
+        return self.action_name
+
+    def answer(self, ctx: Context) -> Reply:
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        ctx = Context.from_tracker(tracker)
+        try:
+            reply = self.answer(ctx)
+        except Exception:  # the user gets a polite line, the log gets the trace
+            logger.exception("%s failed for sender %s", self.action_name, tracker.sender_id)
+            dispatcher.utter_message(text=LOOKUP_FAILED)
+            return []
+        dispatcher.utter_message(text=render_text(reply), buttons=reply.buttons or None)
+        return remember(reply, reply.question or self.question)
+
+
+def remember(reply: Reply, question: str) -> List[EventType]:
+    """Slots that keep the context for the next turn."""
+    events: List[EventType] = [SlotSet(name, value) for name, value in reply.slots.items()]
+    events.append(SlotSet("last_question", question))
+    if reply.sections:
+        events.append(SlotSet("last_sections", list(reply.sections)))
+        events.append(SlotSet("last_citations", [c.key for c in reply.citations]))
+    return events
+
+
+def answer_as(question: str, ctx: Context) -> Reply:
+    """Answer ``question`` with this context (used by follow-ups)."""
+    reply = ANSWERS[question]().answer(ctx)
+    reply.question = reply.question or question
+    return reply

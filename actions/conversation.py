@@ -1,0 +1,83 @@
+"""Turns that lean on the conversation so far: "source?" and "what about X?" follow-ups."""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from actions.base import ANSWERS, KnowledgeAction, answer_as
+from actions.context import Context
+from actions.render import Reply, article, button, join, role_label
+from knowledge import queries
+
+# What a bare subject means when there is no earlier question to re-ask about it.
+DEFAULT_QUESTION: Dict[str, str] = {
+    "certification": "ask_certification",
+    "degree": "ask_education",
+    "discipline": "ask_discipline_move",
+    "stage": "ask_roles_by_stage",
+    "role": "ask_role_info",
+}
+NOT_REPEATABLE = {"ask_source", "state_goal"}
+
+
+class ActionAnswerSource(KnowledgeAction):
+    action_name = "action_answer_source"
+    question = "ask_source"
+
+    def answer(self, ctx: Context) -> Reply:
+        sections = ctx.slot("last_sections") or []
+        citations = [queries.citation(key) for key in ctx.slot("last_citations") or []]
+        if not sections:
+            everything = [queries.citation(key) for key in ("payscale", "gmac")]
+            text = ("Everything I say comes from the article “How to Advance in Engineering: The Path "
+                    "from Early Steps to Leadership Roles” (Mar 27, 2025). Its figures cite "
+                    + join(f"{c.publisher} ({c.title}, {c.url})" for c in everything) + ".")
+            return Reply(text, question=ctx.slot("last_question"))
+        text = ("That answer comes from the article “How to Advance in Engineering: The Path from Early "
+                "Steps to Leadership Roles” (Mar 27, 2025), section " + join(f"“{s}”" for s in sections) + ".")
+        if citations:
+            text += " The figures are the article's, citing " + join(
+                f"{c.publisher}: {c.title} ({c.url})" for c in citations) + "."
+        return Reply(text, question=ctx.slot("last_question"))
+
+
+class ActionAnswerFollowUp(KnowledgeAction):
+    """A bare subject or "what about X?": re-ask the last question about it, or describe it."""
+
+    action_name = "action_answer_follow_up"
+    question = "inform"
+
+    def answer(self, ctx: Context) -> Reply:
+        if ctx.describes_self:
+            introduced = self._introduction(ctx)
+            if introduced:
+                return introduced
+        last = ctx.slot("last_question")
+        if last in ANSWERS and last not in NOT_REPEATABLE and last != self.question:
+            return answer_as(last, ctx)
+        question = DEFAULT_QUESTION.get(ctx.subject_kind or "")
+        if question and any(ctx.entities.get(kind) for kind in DEFAULT_QUESTION):
+            return answer_as(question, ctx)
+        return Reply(
+            "Could you tell me a bit more? You can ask what a role does, what it pays, which "
+            "certifications help or how long the path takes.",
+            buttons=[button("What's the typical career path?", "ask_progression"),
+                     button("What can you do?", "ask_capabilities")],
+        )
+
+    @staticmethod
+    def _introduction(ctx: Context) -> Optional[Reply]:
+        """"I'm a project engineer" / "I'm a civil engineer": remember it and point the way."""
+        roles = ctx.mentioned_roles()
+        if roles:
+            role = roles[0]
+            steps = queries.next_steps(role.name)
+            text = f"Got it: you're {article(role_label(role.name))}."
+            if steps:
+                text += f" Common next steps from there are {join([role_label(s) for s in steps], 'or')}."
+            return Reply(text, sections=(role.section,),
+                         slots={"current_role": role.name, "role": role.name, "subject_kind": "role"},
+                         buttons=[button(f"How do I become {article(role_label(s))}?", "state_goal", role=s)
+                                  for s in steps[:2]])
+        if ctx.discipline(remembered=False):
+            return answer_as("ask_discipline_move", ctx)
+        return None

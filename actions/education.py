@@ -1,0 +1,48 @@
+"""Questions about degrees: which to take first, what an MEM or MBA is and teaches."""
+from __future__ import annotations
+
+from actions.base import KnowledgeAction
+from actions.context import Context
+from actions.render import Reply, button, figure, join, title
+from knowledge import queries
+from knowledge.records import Degree
+
+
+def describe(degree: Degree) -> Reply:
+    text = f"{title(degree.name)}: {degree.summary}"
+    if degree.teaches:
+        text += f"\nIt teaches management skills such as {join(degree.teaches)}."
+    citations = (degree.premium.citation,) if degree.premium and degree.premium.citation else ()
+    sections = [degree.section] + [f.section for f in (degree.duration, degree.premium) if f]
+    return Reply(text, sections=tuple(sections), citations=citations,
+                 slots={"degree": value_of(degree), "subject_kind": "degree"},
+                 buttons=[button("MBA or MEM?", "compare", degree=["MBA", "MEM"]),
+                          button("MEM specializations", "ask_specializations")])
+
+
+def value_of(degree: Degree) -> str:
+    """The degree's entity value, as the NLU vocabulary carries it: "MEM", "bachelor's degree"."""
+    return degree.key.upper() if degree.level == "master" else f"{degree.level}'s degree"
+
+
+class ActionAnswerEducation(KnowledgeAction):
+    action_name = "action_answer_education"
+    question = "ask_education"
+
+    def answer(self, ctx: Context) -> Reply:
+        degree = ctx.degree(remembered=False)
+        if degree:
+            return describe(degree)
+        degrees = queries.degrees()
+        bachelor = next(d for d in degrees if d.level == "bachelor")
+        masters = [d for d in degrees if d.level == "master"]
+        mem = next(d for d in masters if d.duration)
+        text = (
+            f"Start with {bachelor.name}: {bachelor.summary}\n"
+            f"To move into management faster, many take {join(title(d.name) for d in masters)}, "
+            f"which teach {join(mem.teaches)}. An MEM typically takes {figure(mem.duration)}."
+        )
+        sections = [bachelor.section] + [d.section for d in masters] + [mem.duration.section]
+        return Reply(text, sections=tuple(sections),
+                     buttons=[button("What is an MEM?", "ask_education", degree="MEM"),
+                              button("MBA or MEM?", "compare", degree=["MBA", "MEM"])])

@@ -1,0 +1,94 @@
+"""Questions about pay and prospects: salary figures, the MBA premium, outlook and ROI."""
+from __future__ import annotations
+
+from typing import Optional
+
+from actions.base import KnowledgeAction
+from actions.clarify import which_role
+from actions.context import Context
+from actions.education import value_of
+from actions.render import Reply, article, button, figure, join, role_label
+from knowledge import queries
+from knowledge.records import Degree
+
+SALARY_ROLE = "engineering manager"  # the article's figures are engineering manager salaries
+
+
+def salary_summary() -> Reply:
+    low, high, average = (queries.figure(key) for key in ("salary_low", "salary_high", "salary_average"))
+    high_paying = [i.name for i in queries.industries(pay="high")]
+    competitive = [i.name for i in queries.industries(pay="competitive")]
+    text = (
+        f"Engineering managers typically earn about {figure(low)} to {figure(high)} a year, "
+        f"with an average of {figure(average)} in {average.year}. "
+        f"Pay varies by industry and experience: {join(high_paying)} pay best, "
+        f"and {join(competitive)} can also be competitive."
+    )
+    citations = tuple(f.citation for f in (low, high, average) if f.citation)
+    return Reply(text, sections=(average.section,), citations=citations,
+                 buttons=[button("How much more with an MBA?", "ask_salary", degree="MBA"),
+                          button("Where do these figures come from?", "ask_source")])
+
+
+def degree_premium(degree: Degree) -> Reply:
+    mba = queries.degree("mba")
+    premium = mba.premium
+    text = (f"MBA graduates earn on average {figure(premium)} more than other experienced hires "
+            f"who come straight from industry ({premium.citation.publisher} survey).")
+    if degree.key != mba.key:
+        text = (f"The article gives no salary figure for {article(degree.name)} itself; it says an "
+                f"engineering management degree can greatly enhance earning potential. {text}")
+    return Reply(text, sections=(premium.section,), citations=(premium.citation,),
+                 slots={"degree": value_of(degree), "subject_kind": "degree"})
+
+
+def labelled(opening: str, reply: Reply) -> Reply:
+    reply.text = f"{opening} What it does give, for US engineering managers: {reply.text[:1].lower()}{reply.text[1:]}"
+    return reply
+
+
+class ActionAnswerSalary(KnowledgeAction):
+    action_name = "action_answer_salary"
+    question = "ask_salary"
+
+    def answer(self, ctx: Context) -> Reply:
+        degree = ctx.degree(remembered=False) or self._remembered_degree(ctx)
+        if degree:
+            return degree_premium(degree)
+        for kind in ("currency", "place"):
+            term = ctx.not_covered(kind)
+            if term:
+                return labelled(f"The article gives no salary figures for {term}.", salary_summary())
+        mention = ctx.role_mention()
+        if mention.ambiguous:
+            return which_role(mention, self.question)
+        if mention.unknown:
+            return labelled(f"The article doesn't cover salaries for {mention.unknown}.", salary_summary())
+        reply = salary_summary()
+        if mention.role and mention.role.name != SALARY_ROLE:
+            reply = labelled(f"The article gives no salary figure for {article(role_label(mention.role.name))}.",
+                             reply)
+        if mention.role:
+            reply.slots.update({"role": mention.role.name, "subject_kind": "role"})
+        return reply
+
+    @staticmethod
+    def _remembered_degree(ctx: Context) -> Optional[Degree]:
+        """"How much more do they earn?" right after talking about a degree."""
+        if ctx.entities.get("role") or ctx.slot("subject_kind") != "degree":
+            return None
+        return ctx.degree()
+
+
+class ActionAnswerOutlook(KnowledgeAction):
+    action_name = "action_answer_outlook"
+    question = "ask_outlook"
+
+    def answer(self, ctx: Context) -> Reply:
+        outlook, roi = queries.topic("outlook"), queries.topic("roi")
+        employers = join(queries.employers())
+        text = f"{outlook.text} {roi.text} Top companies such as {employers} keep posting engineering management roles."
+        return Reply(text, sections=(outlook.section, roi.section),
+                     buttons=[button("How much do engineering managers make?", "ask_salary",
+                                     role="engineering manager"),
+                              button("What is an MEM?", "ask_education", degree="MEM")])

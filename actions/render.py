@@ -1,0 +1,112 @@
+"""How replies look: the answer first, then one short source line; buttons for next questions.
+
+All formatting rules live here, so every action's reply reads the same way.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from knowledge.records import Citation, Figure
+
+LOOKUP_FAILED = (
+    "Sorry, I can't look that up right now. Please try again in a moment."
+)
+
+
+@dataclass
+class Reply:
+    """What an action says, where it comes from, and what it remembers."""
+
+    text: str
+    sections: Tuple[str, ...] = ()
+    citations: Tuple[Citation, ...] = ()
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+    slots: Dict[str, Any] = field(default_factory=dict)
+    question: Optional[str] = None  # the question answered, for follow-ups ("what about X?")
+
+
+def source_line(sections: Sequence[str], citations: Sequence[Citation] = ()) -> str:
+    if not sections:
+        return ""
+    quoted = "; ".join(f"“{section}”" for section in unique(sections))
+    line = f"Source: {quoted} (How to Advance in Engineering, Mar 27, 2025)"
+    if citations:
+        line += ", citing " + " and ".join(unique(c.publisher for c in citations))
+    return line + "."
+
+
+def render_text(reply: Reply) -> str:
+    source = source_line(reply.sections, reply.citations)
+    return f"{reply.text}\n\n{source}" if source else reply.text
+
+
+def figure(value: Figure) -> str:
+    """A figure as the bot writes it: "$121,560", "$150,000+", "5–8 years", "1–2 years"."""
+    if value.unit == "USD":
+        text = f"${value.amount:,.0f}"
+        if value.upper is not None:
+            text += f"–${value.upper:,.0f}"
+        return text + ("+" if value.open_ended else "")
+    amount = _number(value.amount)
+    span = f"{amount}–{_number(value.upper)}" if value.upper is not None else amount
+    unit = value.unit if (value.upper is not None or value.amount != 1) else value.unit.rstrip("s")
+    return f"{span} {unit}"
+
+
+def _number(amount: Optional[float]) -> str:
+    return f"{amount:g}" if amount is not None else ""
+
+
+def join(items: Iterable[str], conjunction: str = "and") -> str:
+    """"a", "a and b", "a, b and c"."""
+    words = [item for item in items if item]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+def title(name: str) -> str:
+    """"engineering manager" -> "Engineering manager" (acronyms stay as they are)."""
+    return name[:1].upper() + name[1:] if name else name
+
+
+def article(name: str) -> str:
+    """"an engineering manager", "a project manager"."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def payload(intent: str, **entities: Any) -> str:
+    """A button payload Rasa parses without NLU: /intent{"entity": "value"}."""
+    return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
+
+
+def button(title_text: str, intent: str, **entities: Any) -> Dict[str, str]:
+    return {"title": title_text, "payload": payload(intent, **entities)}
+
+
+def unique(items: Iterable[Any]) -> List[Any]:
+    seen: List[Any] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+_DISPLAY_WORDS = {"vp": "VP", "r&d": "R&D", "cto": "CTO", "ceo": "CEO"}
+_ACRONYMS = {"chief technology officer": "CTO", "chief executive officer": "CEO"}
+
+
+def role_label(name: str) -> str:
+    """"vp of engineering" -> "VP of engineering"; "chief technology officer" -> "… (CTO)"."""
+    words = " ".join(_DISPLAY_WORDS.get(word, word) for word in name.split())
+    return f"{words} ({_ACRONYMS[name]})" if name in _ACRONYMS else words
+
+
+def path_text(names: Sequence[str]) -> str:
+    return " → ".join(role_label(name) for name in names)

@@ -1,0 +1,156 @@
+"""Questions about one role: what it does, who it reports to, what comes next, what it takes."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from actions.base import KnowledgeAction
+from actions.clarify import role_or_clarify, suggestions
+from actions.context import Context
+from actions.render import Reply, article, bullets, figure, join, path_text, role_label, title
+from knowledge import queries
+from knowledge.records import Role, Step
+
+EDUCATION = "Education & Early Steps"
+
+
+def role_slots(role: Role) -> Dict[str, str]:
+    return {"role": role.name, "subject_kind": "role"}
+
+
+def route_to(role: Role, start: Optional[str]) -> Optional[List[Step]]:
+    """The ladder steps to ``role`` from the user's current role, else from the ladder's start."""
+    for origin in (start, queries.typical_ladder()[0]):
+        if origin and origin != role.name:
+            steps = queries.path_between(origin, role.name)
+            if steps:
+                return steps
+    return None
+
+
+def route_text(steps: List[Step]) -> str:
+    names = [steps[0].from_role] + [step.to_role for step in steps]
+    timed = [f"{role_label(s.from_role)} → {role_label(s.to_role)}: {figure(s.duration)}"
+             for s in steps if s.duration]
+    text = path_text(names)
+    return f"{text} ({'; '.join(timed)})" if timed else text
+
+
+class ActionAnswerRoleInfo(KnowledgeAction):
+    action_name = "action_answer_role_info"
+    question = "ask_role_info"
+
+    def answer(self, ctx: Context) -> Reply:
+        role, clarify = role_or_clarify(ctx, self.question)
+        if clarify:
+            return clarify
+        stage = queries.stage(role.stage)
+        text = f"{title(article(role_label(role.name)))} is a {stage.name.lower()} role. {role.summary}"
+        if role.responsibilities:
+            text += "\n\nWhat they do:\n" + bullets(role.responsibilities)
+        return Reply(text, sections=(role.section,), slots=role_slots(role),
+                     buttons=suggestions(role.name, "ask_requirements", "ask_reports_to", "ask_next_step"))
+
+
+class ActionAnswerReportsTo(KnowledgeAction):
+    action_name = "action_answer_reports_to"
+    question = "ask_reports_to"
+
+    def answer(self, ctx: Context) -> Reply:
+        role, clarify = role_or_clarify(ctx, self.question)
+        if clarify:
+            return clarify
+        if role.reports_to:
+            bosses = join([role_label(name) for name in role.reports_to], "or")
+            text = f"{title(article(role_label(role.name)))} reports to {article_for(bosses)}."
+        else:
+            known = [r for r in queries.roles() if r.reports_to]
+            text = (f"The article doesn't say who {article(role_label(role.name))} reports to. "
+                    "It gives reporting lines only for: "
+                    + "; ".join(f"{role_label(r.name)} → {join([role_label(b) for b in r.reports_to], 'or')}"
+                                for r in known) + ".")
+        return Reply(text, sections=(role.section,), slots=role_slots(role),
+                     buttons=suggestions(role.name, "ask_next_step", "ask_role_info"))
+
+
+def article_for(names: str) -> str:
+    """"an engineering director or VP of engineering" reads better than a bare list."""
+    return f"the {names}" if names.startswith(("VP", "chief")) else article(names)
+
+
+class ActionAnswerNextStep(KnowledgeAction):
+    action_name = "action_answer_next_step"
+    question = "ask_next_step"
+
+    def answer(self, ctx: Context) -> Reply:
+        role, clarify = role_or_clarify(ctx, self.question)
+        if clarify:
+            return clarify
+        steps = queries.next_steps(role.name)
+        if steps:
+            text = (f"After {article(role_label(role.name))}, common next steps are "
+                    f"{join([role_label(s) for s in steps], 'or')}.")
+        else:
+            text = (f"The article doesn't name a step after {article(role_label(role.name))}. "
+                    f"Its typical ladder is {path_text(queries.typical_ladder())}.")
+        next_role = steps[0] if steps else None
+        return Reply(text, sections=(role.section,), slots=role_slots(role),
+                     buttons=suggestions(next_role, "ask_requirements", "ask_role_info"))
+
+
+class ActionAnswerRequirements(KnowledgeAction):
+    action_name = "action_answer_requirements"
+    question = "ask_requirements"
+
+    def answer(self, ctx: Context) -> Reply:
+        stage = ctx.stage()
+        if stage and not ctx.mentioned_roles():
+            return stage_requirements(stage.key, self.question)
+        role, clarify = role_or_clarify(ctx, self.question)
+        if clarify:
+            return clarify
+        return requirements(role, ctx.slot("current_role"))
+
+
+def requirements(role: Role, current_role: Optional[str]) -> Reply:
+    """Skills, certifications, education and route for becoming ``role``."""
+    stage = queries.stage(role.stage)
+    skills = role.skills or stage.skills
+    lines = [f"To become {article(role_label(role.name))} ({stage.name.lower()}):"]
+    if skills:
+        lines.append(f"• Skills: {join(skills)}")
+    certs = queries.certifications_for(role.name)
+    if certs:
+        lines.append(f"• Certifications that help: {join(c.acronym for c in certs)}")
+    mem = queries.degree("mem")
+    lines.append(f"• Education: an engineering bachelor's first; an MEM ({figure(mem.duration)}) "
+                 "or an MBA with a technical focus can speed the way")
+    steps = route_to(role, current_role)
+    if steps:
+        lines.append(f"• Usual route: {route_text(steps)}")
+    sections = [role.section, stage.section, EDUCATION]
+    sections += [s.section for s in steps or []]
+    return Reply("\n".join(lines), sections=tuple(sections), slots=role_slots(role),
+                 buttons=suggestions(role.name, "ask_duration", "ask_certification", "ask_salary"))
+
+
+def stage_requirements(stage_key: str, question: str) -> Reply:
+    stage = queries.stage(stage_key)
+    text = f"{stage.name}: {stage.summary}"
+    if stage.skills:
+        text += f"\n\nSkills to build: {join(stage.skills)}."
+    return Reply(text, sections=(stage.section,), slots={"stage": stage.key}, question=question)
+
+
+class ActionSetGoal(KnowledgeAction):
+    action_name = "action_set_goal"
+    question = "state_goal"
+
+    def answer(self, ctx: Context) -> Reply:
+        role, clarify = role_or_clarify(ctx, "ask_requirements")
+        if clarify:
+            return clarify
+        reply = requirements(role, ctx.slot("current_role"))
+        reply.text = f"Great goal! {reply.text}"
+        reply.slots["goal_role"] = role.name
+        reply.question = "ask_requirements"
+        return reply
