@@ -1,0 +1,44 @@
+"""`make run` / `make shell`: start the action server and the Rasa server, say where to talk."""
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+
+from bot.servers import BIN, ROOT, Settings, action_server, child_environment, stack
+
+
+def serve(settings: Settings) -> int:
+    with stack(settings) as running:
+        print(f"Career Coach is up.\n  REST: curl -s -XPOST {running.rasa_url}/webhooks/rest/webhook "
+              "-d '{\"sender\": \"me\", \"message\": \"how much do engineering managers make?\"}'\n"
+              f"  logs: {running.log_dir}\nPress Ctrl+C to stop.", flush=True)
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def shell(settings: Settings) -> int:
+    with action_server(settings):
+        command = [str(BIN / "rasa"), "shell", "--model", str(settings.model),
+                   "--endpoints", str(settings.endpoints)]
+        return subprocess.call(command, cwd=ROOT, env=child_environment(settings))
+
+
+def main(argv: list | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="talk to the bot in this terminal")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave the `with` blocks: stop children
+    try:
+        return shell(Settings()) if args.shell else serve(Settings())
+    except RuntimeError as error:
+        print(f"error: {error} (see var/log/)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

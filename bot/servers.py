@@ -1,0 +1,123 @@
+"""Start, wait for and stop Career Coach's two servers: the action server and the Rasa server.
+
+Used by ``make run`` / ``make shell`` (through :mod:`bot.launcher`) and by the conversation tests,
+so they exercise exactly what users run.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "career-coach.tar.gz"
+
+
+@dataclass
+class Settings:
+    """Where the servers listen; every value can come from the environment."""
+
+    host: str = field(default_factory=lambda: os.environ.get("CAREER_COACH_HOST", "127.0.0.1"))
+    rasa_port: int = field(default_factory=lambda: int(os.environ.get("CAREER_COACH_PORT", "5005")))
+    action_port: int = field(default_factory=lambda: int(os.environ.get("CAREER_COACH_ACTION_PORT", "5055")))
+    endpoints: Path = ROOT / "endpoints.yml"
+    credentials: Path = ROOT / "credentials.yml"
+    model: Path = MODEL
+    log_dir: Path = ROOT / "var" / "log"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+
+def action_server_command(settings: Settings) -> List[str]:
+    return [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+            "--port", str(settings.action_port)]
+
+
+def rasa_server_command(settings: Settings) -> List[str]:
+    return [str(BIN / "rasa"), "run", "--model", str(settings.model),
+            "--endpoints", str(settings.endpoints), "--credentials", str(settings.credentials),
+            "--interface", settings.host, "--port", str(settings.rasa_port)]
+
+
+def child_environment(settings: Settings) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("SANIC_HOST", "127.0.0.1")  # the action server only talks to the Rasa server
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, name: str) -> None:
+    """Poll ``url`` until it answers; fail early with the log's tail if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
+
+
+def start(command: List[str], settings: Settings, log_name: str) -> subprocess.Popen:
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(settings.log_dir / f"{log_name}.log", "ab")
+    return subprocess.Popen(command, cwd=ROOT, env=child_environment(settings), stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process: Optional[subprocess.Popen]) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
+def action_server(settings: Settings) -> Iterator[subprocess.Popen]:
+    process = start(action_server_command(settings), settings, "actions")
+    try:
+        wait_until_up(f"{settings.action_url}/health", process, 60, "the action server")
+        yield process
+    finally:
+        stop(process)
+
+
+@contextmanager
+def rasa_server(settings: Settings) -> Iterator[subprocess.Popen]:
+    if not settings.model.exists():
+        raise RuntimeError(f"no trained model at {settings.model}: run `make train`")
+    process = start(rasa_server_command(settings), settings, "rasa")
+    try:
+        wait_until_up(f"{settings.rasa_url}/", process, 180, "the Rasa server")
+        yield process
+    finally:
+        stop(process)
+
+
+@contextmanager
+def stack(settings: Optional[Settings] = None) -> Iterator[Settings]:
+    """Both servers, up and answering, for the duration of the ``with`` block."""
+    settings = settings or Settings()
+    with action_server(settings), rasa_server(settings):
+        yield settings
