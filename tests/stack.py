@@ -1,0 +1,55 @@
+"""The real stack for tests: action server + Rasa server on free ports, talked to over REST."""
+from __future__ import annotations
+
+import itertools
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List
+
+import requests
+import yaml
+
+from bot.servers import Settings
+
+_senders = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def private_stack_settings(folder: Path) -> Settings:
+    """Settings for a private stack: its own ports, endpoints file and tracker store."""
+    action_port = free_port()
+    endpoints = {
+        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
+        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(folder / "conversations.db")},
+    }
+    (folder / "endpoints.yml").write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    return Settings(host="127.0.0.1", rasa_port=free_port(), action_port=action_port,
+                    endpoints=folder / "endpoints.yml", log_dir=folder / "log")
+
+
+@dataclass
+class Conversation:
+    """One user talking to the bot over the REST channel."""
+
+    url: str
+    sender: str = field(default_factory=lambda: f"test-user-{next(_senders)}")
+    session: requests.Session = field(default_factory=requests.Session)
+    last: List[Dict] = field(default_factory=list)
+
+    def say(self, text: str) -> str:
+        """Send ``text``; return the bot's replies joined into one string."""
+        response = self.session.post(f"{self.url}/webhooks/rest/webhook",
+                                     json={"sender": self.sender, "message": text}, timeout=30)
+        response.raise_for_status()
+        self.last = response.json()
+        return "\n".join(message.get("text", "") for message in self.last)
+
+    @property
+    def buttons(self) -> List[Dict]:
+        return [button for message in self.last for button in message.get("buttons", [])]

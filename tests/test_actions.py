@@ -1,0 +1,121 @@
+"""Actions on their own, rasa_sdk style: a Tracker built directly, a CollectingDispatcher.
+
+Parametrized over the latest message (intent + entities) and slots; asserts the reply's facts and
+the slots the action sets for the next turn.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ANSWERS
+from tests.figures import assert_only_kb_figures
+
+
+def tracker(intent: str, entities: Optional[Dict[str, Any]] = None, text: str = "",
+            slots: Optional[Dict[str, Any]] = None) -> Tracker:
+    found = [
+        {"entity": label, "value": value}
+        for label, values in (entities or {}).items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    latest = {"intent": {"name": intent, "confidence": 1.0}, "entities": found, "text": text}
+    return Tracker("test-user", slots or {}, latest, [], False, None, {}, "action_listen")
+
+
+async def run(intent: str, **kwargs: Any) -> tuple[str, Dict[str, Any], List[Dict]]:
+    """Run the action answering ``intent``; return its text, the slots it set, its buttons."""
+    dispatcher = CollectingDispatcher()
+    events = await ANSWERS[intent]().run(dispatcher, tracker(intent, **kwargs), {})
+    text = "\n".join(message.get("text") or "" for message in dispatcher.messages)
+    buttons = [b for message in dispatcher.messages for b in message.get("buttons") or []]
+    slots = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+    assert_only_kb_figures(text)
+    return text, slots, buttons
+
+
+@pytest.mark.parametrize(
+    "intent, entities, slots, expected",
+    [
+        ("ask_certification", {"role": "project manager"}, {}, ["PMP", "EIT", "CPE", "CSM"]),
+        ("ask_certification", {"certification": "CSM"}, {}, ["Certified ScrumMaster"]),
+        ("ask_certification", {}, {"certification": "PMP", "subject_kind": "certification"}, ["mid-level"]),
+        ("ask_salary", {}, {}, ["$90,000", "$150,000+", "$121,560"]),
+        ("ask_salary", {"degree": "MBA"}, {}, ["$30,000", "GMAC"]),
+        ("ask_salary", {}, {"role": "engineering director"}, ["no salary figure for an engineering director"]),
+        ("ask_duration", {"degree": "MEM"}, {}, ["1–2 years"]),
+        ("ask_duration", {}, {"role": "project manager", "subject_kind": "role"}, ["5–8 years"]),
+        ("ask_duration", {}, {"role": "chief technology officer", "subject_kind": "role"},
+         ["doesn't say how long"]),
+        ("ask_reports_to", {"role": "engineering director"}, {}, ["VP of engineering", "CTO", "CEO"]),
+        ("ask_reports_to", {}, {"role": "engineering manager"}, ["engineering director"]),
+        ("ask_next_step", {"role": "engineering director"}, {}, ["VP of engineering", "CTO"]),
+        ("ask_role_info", {"role": "engineering manager"}, {}, ["Budgets", "Cross-functional"]),
+        ("compare", {"role": ["engineering manager", "engineering director"]}, {}, ["tactical", "strategic"]),
+        ("compare", {"degree": ["MBA", "MEM"]}, {}, ["1–2 years", "$30,000"]),
+        ("compare", {"certification": ["PMP", "CSM"]}, {}, ["Project Management Professional", "ScrumMaster"]),
+        ("ask_discipline_move", {"discipline": "mechanical"}, {}, ["manufacturing management"]),
+        ("ask_discipline_move", {"discipline": "software"}, {}, ["technology consulting"]),
+        ("ask_specializations", {"role": "operations manager"}, {}, ["supply chain"]),
+        ("ask_roles_by_stage", {"stage": "advanced"}, {}, ["principal engineer", "senior engineering manager"]),
+        ("ask_industries", {}, {}, ["Actalent", "software development"]),
+        ("ask_progression", {"role": ["project engineer", "engineering director"]}, {}, ["engineering manager"]),
+        ("ask_education", {"degree": "MEM"}, {}, ["problem-solving", "decision-making"]),
+        ("ask_tools", {}, {}, ["Gantt", "Agile"]),
+        ("ask_outlook", {}, {}, ["Deloitte"]),
+    ],
+)
+async def test_reply_states_the_facts(intent, entities, slots, expected) -> None:
+    text, _, _ = await run(intent, entities=entities, slots=slots)
+    for fact in expected:
+        assert fact.lower() in text.lower(), f"{intent} {entities} {slots}: lacks {fact!r}:\n{text}"
+
+
+@pytest.mark.parametrize("intent", ["ask_salary", "ask_role_info", "ask_reports_to", "ask_requirements"])
+async def test_bare_manager_asks_which_with_buttons(intent) -> None:
+    text, slots, buttons = await run(intent, entities={"ambiguous_role": "manager"})
+    assert "which manager" in text.lower()
+    assert {"engineering manager", "project manager"} <= {b["title"].lower() for b in buttons}
+    assert slots["last_question"] == intent  # the answer to "which?" re-asks this question
+
+
+@pytest.mark.parametrize("value", ["CEO; DROP TABLE roles", "<b>marketing</b>", "x" * 5000])
+async def test_values_the_kb_lacks_are_declined_not_invented(value) -> None:
+    text, _, _ = await run("ask_reports_to", entities={"role": value})
+    assert "doesn't cover" in text and "<b>" not in text and len(text) < 1500
+
+
+async def test_follow_up_reasks_the_last_question_about_the_new_role() -> None:
+    text, slots, _ = await run("inform", entities={"role": "engineering director"},
+                               slots={"last_question": "ask_reports_to", "role": "engineering manager"})
+    assert "CEO" in text and slots["role"] == "engineering director"
+
+
+async def test_goal_is_remembered_for_later_questions() -> None:
+    _, slots, _ = await run("state_goal", entities={"role": "project manager"})
+    assert slots["goal_role"] == "project manager"
+    text, _, _ = await run("ask_duration", slots={"goal_role": "project manager"})
+    assert "5–8 years" in text
+
+
+async def test_every_answer_carries_a_source_line() -> None:
+    text, slots, _ = await run("ask_salary")
+    assert "Source:" in text and slots["last_sections"]
+    source, _, _ = await run("ask_source", slots={"last_sections": slots["last_sections"],
+                                                  "last_citations": slots["last_citations"]})
+    assert "Payscale" in source and "payscale.com" in source
+
+
+async def test_a_failing_lookup_gets_a_polite_reply(monkeypatch) -> None:
+    from knowledge import queries
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("database is gone")
+
+    monkeypatch.setattr(queries, "figure", broken)
+    text, slots, _ = await run("ask_salary")
+    assert "can't look that up right now" in text and "database" not in text
+    assert slots == {}

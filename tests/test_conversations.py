@@ -1,0 +1,161 @@
+"""Conversations through the real stack (Rasa server + action server) over REST.
+
+Each case reads like a conversation: the user says X, the bot's reply contains Y (and never Z).
+Every reply is also checked for figures the knowledge base does not state.
+"""
+from __future__ import annotations
+
+from typing import List, Sequence, Tuple
+
+import pytest
+
+from tests.figures import assert_only_kb_figures
+
+# (user says, reply must contain all of these, reply must contain none of these)
+Turn = Tuple[str, Sequence[str], Sequence[str]]
+
+
+def turn(text: str, *expected: str, never: Sequence[str] = ()) -> Turn:
+    return text, expected, never
+
+
+CONVERSATIONS: dict = {
+    "certs for a project manager, then salary follow-up": [
+        turn("what certs do I need for project manager?", "PMP", "CSM"),
+        turn("and how much do they earn?", "no salary figure for a project manager", "$121,560"),
+    ],
+    "salary for engineering managers with typo, then source": [
+        turn("how much do enginering managers make", "$90,000", "$150,000+", "$121,560", "2025"),
+        turn("source?", "Payscale", "Salary, Outlook & ROI"),
+    ],
+    "EM vs director": [
+        turn("EM vs director?", "Mostly tactical", "Mostly strategic", "Scope", "Budgets"),
+        turn("who does a director report to", "VP of engineering", "CTO", "CEO"),
+    ],
+    "manager vs director resolves to the article's comparison": [
+        turn("what's the difference between a manager and a director", "Mostly tactical", "Mostly strategic"),
+    ],
+    "civil engineer moving into management": [
+        turn("I'm a civil engineer, how do I move into management?", "construction management"),
+        turn("how long will an MEM take", "1–2 years"),
+    ],
+    "goal then how long it takes": [
+        turn("I want to become a project manager", "Great goal", "PMP"),
+        turn("how long will that take?", "5–8 years"),
+    ],
+    "goal director: no invented duration": [
+        turn("my goal is to become an engineering director", "Great goal"),
+        turn("how long will it take", "doesn't say how long", "5–8 years", "1–2 years"),
+    ],
+    "what about a director? re-asks the last question": [
+        turn("who does an engineering manager report to?", "engineering director", "VP of engineering"),
+        turn("what about a director?", "CTO", "CEO"),
+    ],
+    "certification then at what stage": [
+        turn("what is the PMP", "Project Management Professional"),
+        turn("at what stage should I get it?", "mid-level"),
+    ],
+    "scrum certification": [
+        turn("is there a scrum certification?", "CSM", "Certified ScrumMaster"),
+    ],
+    "PMP stands for": [
+        turn("PMP stands for?", "Project Management Professional"),
+    ],
+    "bare manager is ambiguous": [
+        turn("what does a manager do?", "Which manager do you mean"),
+        turn("/inform{\"role\": \"engineering manager\"}", "Budgets", never=["Which manager"]),
+    ],
+    "unknown role is not invented": [
+        turn("how much does a surgeon make", "doesn't cover", "$121,560", never=["surgeons earn"]),
+    ],
+    "salary in euros and in Germany": [
+        turn("what's the salary of an engineering manager in euros", "no salary figures for euro", "$121,560"),
+        turn("and in germany?", "$90,000"),
+    ],
+    "MBA premium and MBA vs MEM": [
+        turn("how much more do MBA grads earn", "$30,000", "GMAC"),
+        turn("MBA or MEM?", "1–2 years", "project planning"),
+    ],
+    "what is an MEM": [
+        turn("what's an MEM and what does it teach", "Master's in Engineering Management", "finance", "leadership"),
+    ],
+    "first degree": [
+        turn("which degree should I get first?", "bachelor", "civil"),
+    ],
+    "specializations": [
+        turn("what MEM specializations are there", "Project management", "supply chain", "Systems engineering",
+             "Product and innovation"),
+    ],
+    "industries and employers": [
+        turn("which industries hire engineering managers", "aerospace", "pharmaceuticals", "Deloitte", "Veatch"),
+    ],
+    "entry-level roles, then mid-level": [
+        turn("what are the entry level roles", "staff engineer", "junior project manager"),
+        turn("and mid level?", "project manager", "engineering project manager"),
+    ],
+    "typical path": [
+        turn("what's the typical career path", "project engineer → engineering manager → engineering director"),
+    ],
+    "path between two roles": [
+        turn("how do I get from project engineer to engineering director?", "engineering manager"),
+    ],
+    "next step after EM": [
+        turn("what comes after engineering manager", "senior engineering manager"),
+    ],
+    "tools and methods": [
+        turn("do engineering managers use gantt charts", "Gantt", "Agile"),
+    ],
+    "job market and ROI": [
+        turn("is the job market good for engineering management", "strong", "Deloitte"),
+    ],
+    "out of scope then back on topic": [
+        turn("what's the weather in paris", "outside what I know"),
+        turn("what does an engineering director do", "multiple teams", never=["outside what I know"]),
+    ],
+    "greeting, bot challenge, capabilities, goodbye": [
+        turn("hi", "Career Coach"),
+        turn("are you a bot?", "bot"),
+        turn("what can you do", "certifications"),
+        turn("bye", "Good luck"),
+    ],
+    "hostile input then a normal question": [
+        turn("<script>alert(1)</script>", never=["<script>"]),
+        turn("'; DROP TABLE roles; --", never=["Traceback", "DROP TABLE roles"]),
+        turn("/inform{\"role\": \"CEO; DROP TABLE\"}", never=["Traceback"]),
+        turn("how much do engineering managers make?", "$121,560"),
+    ],
+    "huge message, emoji and gibberish": [
+        turn("engineering " * 2000, never=["Traceback"]),
+        turn("🚀🔥💼", never=["Traceback"]),
+        turn("asdkjh qwpoeiru zxmcnv", never=["Traceback"]),
+        turn("what certifications help at mid-level?", "PMP"),
+    ],
+    "I'm a project engineer introduces the user": [
+        turn("I'm a project engineer", "project engineer"),
+        turn("what comes next?", "engineering manager"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONVERSATIONS))
+def test_conversation(conversation, name: str) -> None:
+    for text, expected, never in CONVERSATIONS[name]:
+        reply = conversation.say(text)
+        shown = text if len(text) < 80 else text[:77] + "..."
+        assert reply.strip(), f"no reply to {shown!r}"
+        for fact in expected:
+            assert fact.lower() in reply.lower(), f"{shown!r} -> reply lacks {fact!r}:\n{reply}"
+        for wrong in never:
+            assert wrong.lower() not in reply.lower(), f"{shown!r} -> reply has {wrong!r}:\n{reply}"
+        assert_only_kb_figures(reply)
+
+
+def test_ambiguous_manager_offers_buttons(conversation) -> None:
+    conversation.say("how much does a manager make")
+    titles: List[str] = [button["title"].lower() for button in conversation.buttons]
+    assert "engineering manager" in titles and "project manager" in titles
+
+
+def test_empty_message_gets_a_reply_and_the_conversation_goes_on(conversation) -> None:
+    conversation.say("   ")
+    assert "$121,560" in conversation.say("what's the average salary for an EM?")
