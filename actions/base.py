@@ -6,6 +6,7 @@ them lets a follow-up ("what about a director?") re-ask the previous question ab
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Dict, List, Type
 
 from rasa_sdk import Action, Tracker
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 ANSWERS: Dict[str, Type[KnowledgeAction]] = {}
 
 
-class KnowledgeAction(Action):
+class KnowledgeAction(Action, ABC):
     """Answers one kind of question from the knowledge base."""
 
     action_name: ClassVar[str]
@@ -34,8 +35,9 @@ class KnowledgeAction(Action):
     def name(self) -> str:
         return self.action_name
 
+    @abstractmethod
     def answer(self, ctx: Context) -> Reply:
-        raise NotImplementedError
+        """The reply to this action's question in this context."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

@@ -1,22 +1,17 @@
 """Turns that lean on the conversation so far: "source?" and "what about X?" follow-ups."""
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Optional
 
 from actions.base import ANSWERS, KnowledgeAction, answer_as
+from actions.clarify import SUBJECT_QUESTIONS
 from actions.context import Context
 from actions.render import Reply, article, button, join, role_label
 from knowledge import queries
 
-# What a bare subject means when there is no earlier question to re-ask about it.
-DEFAULT_QUESTION: Dict[str, str] = {
-    "certification": "ask_certification",
-    "degree": "ask_education",
-    "discipline": "ask_discipline_move",
-    "stage": "ask_roles_by_stage",
-    "role": "ask_role_info",
-}
 NOT_REPEATABLE = {"ask_source", "state_goal"}
+# Entities that name what a follow-up is about ("what about X?").
+SUBJECT_LABELS = tuple(SUBJECT_QUESTIONS) + ("ambiguous_role", "unknown_role", "not_covered")
 
 
 class ActionAnswerSource(KnowledgeAction):
@@ -52,11 +47,11 @@ class ActionAnswerFollowUp(KnowledgeAction):
             if introduced:
                 return introduced
         last = ctx.slot("last_question")
-        if last in ANSWERS and last not in NOT_REPEATABLE and last != self.question:
+        named = any(ctx.entities.get(kind) for kind in SUBJECT_LABELS)  # not "hmm" or gibberish
+        if named and last in ANSWERS and last not in NOT_REPEATABLE and last != self.question:
             return answer_as(last, ctx)
-        question = DEFAULT_QUESTION.get(ctx.subject_kind or "")
-        if question and any(ctx.entities.get(kind) for kind in DEFAULT_QUESTION):
-            return answer_as(question, ctx)
+        if named and ctx.subject_kind in SUBJECT_QUESTIONS:
+            return answer_as(SUBJECT_QUESTIONS[ctx.subject_kind], ctx)
         return Reply(
             "Could you tell me a bit more? You can ask what a role does, what it pays, which "
             "certifications help or how long the path takes.",

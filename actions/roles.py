@@ -44,7 +44,7 @@ class ActionAnswerRoleInfo(KnowledgeAction):
         if clarify:
             return clarify
         stage = queries.stage(role.stage)
-        text = f"{title(article(role_label(role.name)))} is a {stage.name.lower()} role. {role.summary}"
+        text = f"{title(article(role_label(role.name)))} is {article(stage.name.lower())} role. {role.summary}"
         if role.responsibilities:
             text += "\n\nWhat they do:\n" + bullets(role.responsibilities)
         return Reply(text, sections=(role.section,), slots=role_slots(role),

@@ -119,3 +119,9 @@ async def test_a_failing_lookup_gets_a_polite_reply(monkeypatch) -> None:
     text, slots, _ = await run("ask_salary")
     assert "can't look that up right now" in text and "database" not in text
     assert slots == {}
+
+
+@pytest.mark.parametrize("text", ["hmm", "asdkjh qwpoeiru", "🚀🔥"])
+async def test_a_follow_up_naming_nothing_does_not_repeat_the_last_answer(text) -> None:
+    reply, slots, buttons = await run("inform", text=text, slots={"last_question": "ask_salary"})
+    assert "$" not in reply and "tell me a bit more" in reply and buttons

@@ -110,7 +110,7 @@ CONVERSATIONS: dict = {
     ],
     "out of scope then back on topic": [
         turn("what's the weather in paris", "outside what I know"),
-        turn("what does an engineering director do", "multiple teams", never=["outside what I know"]),
+        turn("what does an engineering director do", "several teams", never=["outside what I know"]),
     ],
     "greeting, bot challenge, capabilities, goodbye": [
         turn("hi", "Career Coach"),

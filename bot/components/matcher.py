@@ -17,10 +17,12 @@ from spacy.tokens import Doc
 PLAIN_MODIFIERS = frozenset(
     "good great better best new first successful effective top real strong future next typical "
     "average experienced aspiring ideal young old technical engineering any some every each this "
-    "that which what whose a an the my your our their his her senior junior sr jr".split()
+    "that which what whose a an the my your our their his her senior junior sr jr vs versus v "
+    "compared become becoming hire hiring promoted".split()
 )
 
 
+TOKEN_TYPO_RATIO = 75.0  # each word of a fuzzy match must itself look like a typo of its pattern word
 LONGER_SPAN_BONUS = 3.0  # per token: "seniour engineering manger" beats "engineering manger"
 
 
@@ -189,8 +191,16 @@ def _worth_matching(span: Any) -> bool:
 
 
 def _is_other_word(candidate: str, form: str) -> bool:
-    """"directory" is not a typo of "director": one extends the other."""
-    return candidate != form and (candidate.startswith(form) or form.startswith(candidate))
+    """Not a typo but another word: "directory" for "director", "management" for "manager"."""
+    if candidate == form:
+        return False
+    words = zip(candidate.split(), form.split(), strict=False)
+    pairs = [(_singular(mine), _singular(theirs)) for mine, theirs in words]
+    return len(pairs) != len(form.split()) or any(
+        mine != theirs
+        and (mine.startswith(theirs) or theirs.startswith(mine) or fuzz.ratio(mine, theirs) < TOKEN_TYPO_RATIO)
+        for mine, theirs in pairs
+    )
 
 
 def _singular(word: str) -> str:
@@ -198,10 +208,10 @@ def _singular(word: str) -> str:
 
 
 def _surface_forms(patterns: Sequence[str]) -> List[str]:
-    """Each pattern plus its plural, so "engineering managers" matches too."""
+    """Each pattern plus its plural, so "engineering managers" and "CTOs" match too."""
     forms: List[str] = []
     for pattern in patterns:
         forms.append(pattern)
-        if pattern[-1:].isalpha() and not pattern.endswith("s") and len(pattern) > 4:
+        if pattern[-1:].isalpha() and not pattern.endswith("s") and (len(pattern) > 3 or pattern.isupper()):
             forms.append(pattern + "s")
     return forms
