@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Dict, List, Type
+from typing import Any, ClassVar, Dict, List, Tuple, Type
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -26,6 +26,9 @@ class KnowledgeAction(Action, ABC):
 
     action_name: ClassVar[str]
     question: ClassVar[str]  # the intent this action answers
+    # Kinds of subject this question can be asked about, so "what about X?" re-asks it only
+    # when X fits ("what about a director?" after a salary question; not "what about PMP?").
+    subjects: ClassVar[Tuple[str, ...]] = ("role",)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -37,6 +37,7 @@ def listing(certs: List[Certification], opening: str) -> str:
 class ActionAnswerCertification(KnowledgeAction):
     action_name = "action_answer_certification"
     question = "ask_certification"
+    subjects = ("role", "certification", "stage")
 
     def answer(self, ctx: Context) -> Reply:
         cert = ctx.certification(remembered=False)

@@ -75,6 +75,7 @@ def compare_degrees(left: Degree, right: Degree) -> Reply:
 class ActionCompare(KnowledgeAction):
     action_name = "action_compare"
     question = "compare"
+    subjects = ("role", "certification", "degree")
 
     def answer(self, ctx: Context) -> Reply:
         certs = pair(ctx.entities.get("certification", []), queries.find_certification, ctx.slot("certification"))

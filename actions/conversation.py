@@ -10,8 +10,9 @@ from actions.render import Reply, article, button, join, role_label
 from knowledge import queries
 
 NOT_REPEATABLE = {"ask_source", "state_goal"}
-# Entities that name what a follow-up is about ("what about X?").
+# Entities that name what a follow-up is about ("what about X?"), and the subject kind each is.
 SUBJECT_LABELS = tuple(SUBJECT_QUESTIONS) + ("ambiguous_role", "unknown_role", "not_covered")
+KIND_OF_LABEL = {"ambiguous_role": "role", "unknown_role": "role", "not_covered": "role"}
 
 
 class ActionAnswerSource(KnowledgeAction):
@@ -36,7 +37,11 @@ class ActionAnswerSource(KnowledgeAction):
 
 
 class ActionAnswerFollowUp(KnowledgeAction):
-    """A bare subject or "what about X?": re-ask the last question about it, or describe it."""
+    """A bare subject, "what about X?", or a message the NLU was unsure of.
+
+    Re-asks the last question about the subject it names when the subject fits that question,
+    else answers the subject's own question; when it names nothing, asks the user to rephrase.
+    """
 
     action_name = "action_answer_follow_up"
     question = "inform"
@@ -46,16 +51,18 @@ class ActionAnswerFollowUp(KnowledgeAction):
             introduced = self._introduction(ctx)
             if introduced:
                 return introduced
+        named = [KIND_OF_LABEL.get(label, label) for label in SUBJECT_LABELS if ctx.entities.get(label)]
         last = ctx.slot("last_question")
-        named = any(ctx.entities.get(kind) for kind in SUBJECT_LABELS)  # not "hmm" or gibberish
-        if named and last in ANSWERS and last not in NOT_REPEATABLE and last != self.question:
+        if last in ANSWERS and last not in NOT_REPEATABLE and set(named) & set(ANSWERS[last].subjects):
             return answer_as(last, ctx)
-        if named and ctx.subject_kind in SUBJECT_QUESTIONS:
-            return answer_as(SUBJECT_QUESTIONS[ctx.subject_kind], ctx)
+        if named:
+            return answer_as(SUBJECT_QUESTIONS[named[0]], ctx)
         return Reply(
-            "Could you tell me a bit more? You can ask what a role does, what it pays, which "
-            "certifications help or how long the path takes.",
+            "Sorry, I didn't quite get that. I can help with engineering-management careers: "
+            "try one of these, or rephrase your question.",
             buttons=[button("What's the typical career path?", "ask_progression"),
+                     button("What certifications help?", "ask_certification"),
+                     button("How much do engineering managers make?", "ask_salary", role="engineering manager"),
                      button("What can you do?", "ask_capabilities")],
         )
 

@@ -28,6 +28,7 @@ def value_of(degree: Degree) -> str:
 class ActionAnswerEducation(KnowledgeAction):
     action_name = "action_answer_education"
     question = "ask_education"
+    subjects = ("degree",)
 
     def answer(self, ctx: Context) -> Reply:
         degree = ctx.degree(remembered=False)

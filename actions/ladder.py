@@ -20,6 +20,7 @@ def roles_at(stage_key: str) -> List[str]:
 class ActionAnswerRolesByStage(KnowledgeAction):
     action_name = "action_answer_roles_by_stage"
     question = "ask_roles_by_stage"
+    subjects = ("stage",)
 
     def answer(self, ctx: Context) -> Reply:
         stage = ctx.stage()
@@ -63,6 +64,7 @@ class ActionAnswerProgression(KnowledgeAction):
 class ActionAnswerDuration(KnowledgeAction):
     action_name = "action_answer_duration"
     question = "ask_duration"
+    subjects = ("role", "certification", "degree")
 
     def answer(self, ctx: Context) -> Reply:
         kind = ctx.subject_kind

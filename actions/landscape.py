@@ -30,6 +30,7 @@ class ActionAnswerSpecializations(KnowledgeAction):
 class ActionAnswerIndustries(KnowledgeAction):
     action_name = "action_answer_industries"
     question = "ask_industries"
+    subjects = ()
 
     def answer(self, ctx: Context) -> Reply:
         industries = queries.industries()
@@ -47,6 +48,7 @@ class ActionAnswerIndustries(KnowledgeAction):
 class ActionAnswerDisciplineMove(KnowledgeAction):
     action_name = "action_answer_discipline_move"
     question = "ask_discipline_move"
+    subjects = ("discipline",)
 
     def answer(self, ctx: Context) -> Reply:
         move = ctx.discipline()
@@ -71,6 +73,7 @@ class ActionAnswerDisciplineMove(KnowledgeAction):
 class ActionAnswerTools(KnowledgeAction):
     action_name = "action_answer_tools"
     question = "ask_tools"
+    subjects = ()
 
     def answer(self, ctx: Context) -> Reply:
         tools, skills = queries.topic("tools"), queries.topic("management_skills")

@@ -50,6 +50,7 @@ def labelled(opening: str, reply: Reply) -> Reply:
 class ActionAnswerSalary(KnowledgeAction):
     action_name = "action_answer_salary"
     question = "ask_salary"
+    subjects = ("role", "degree")
 
     def answer(self, ctx: Context) -> Reply:
         degree = ctx.degree(remembered=False) or self._remembered_degree(ctx)
@@ -83,6 +84,7 @@ class ActionAnswerSalary(KnowledgeAction):
 class ActionAnswerOutlook(KnowledgeAction):
     action_name = "action_answer_outlook"
     question = "ask_outlook"
+    subjects = ()
 
     def answer(self, ctx: Context) -> Reply:
         outlook, roi = queries.topic("outlook"), queries.topic("roi")

@@ -100,6 +100,7 @@ class ActionAnswerNextStep(KnowledgeAction):
 class ActionAnswerRequirements(KnowledgeAction):
     action_name = "action_answer_requirements"
     question = "ask_requirements"
+    subjects = ("role", "stage")
 
     def answer(self, ctx: Context) -> Reply:
         stage = ctx.stage()

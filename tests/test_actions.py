@@ -124,4 +124,19 @@ async def test_a_failing_lookup_gets_a_polite_reply(monkeypatch) -> None:
 @pytest.mark.parametrize("text", ["hmm", "asdkjh qwpoeiru", "🚀🔥"])
 async def test_a_follow_up_naming_nothing_does_not_repeat_the_last_answer(text) -> None:
     reply, slots, buttons = await run("inform", text=text, slots={"last_question": "ask_salary"})
-    assert "$" not in reply and "tell me a bit more" in reply and buttons
+    assert "$" not in reply and "rephrase" in reply and buttons
+
+
+@pytest.mark.parametrize(
+    "entities, last_question, expected",
+    [
+        ({"not_covered": "place:Germany"}, "ask_salary", "no salary figures for Germany"),
+        ({"certification": "PMP"}, "ask_salary", "Project Management Professional"),  # PMP does not fit salary
+        ({"role": "engineering director"}, "ask_certification", "engineering director"),
+        ({"degree": "MEM"}, None, "Master's in Engineering Management"),
+    ],
+)
+async def test_unsure_nlu_still_answers_about_the_named_subject(entities, last_question, expected) -> None:
+    """nlu_fallback and inform both run action_answer_follow_up (data/rules.yml)."""
+    reply, _, _ = await run("inform", entities=entities, slots={"last_question": last_question})
+    assert expected in reply
