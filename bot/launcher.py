@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
 
+from bot.channels import slack_enabled
 from bot.servers import BIN, ROOT, Settings, action_server, child_environment, stack
 
 
@@ -13,7 +15,9 @@ def serve(settings: Settings) -> int:
     with stack(settings) as running:
         print(f"Career Coach is up.\n  REST: curl -s -XPOST {running.rasa_url}/webhooks/rest/webhook "
               "-d '{\"sender\": \"me\", \"message\": \"how much do engineering managers make?\"}'\n"
-              f"  logs: {running.log_dir}\nPress Ctrl+C to stop.", flush=True)
+              + (f"  web chat: {running.web_url}/\n" if running.web_port else "")
+              + ("  Slack: /webhooks/slack/webhook\n" if slack_enabled(os.environ) else "")
+              + f"  logs: {running.log_dir}\nPress Ctrl+C to stop.", flush=True)
         try:
             signal.pause()
         except KeyboardInterrupt:

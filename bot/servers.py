@@ -16,9 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+from bot.channels import write_credentials
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "career-coach.tar.gz"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
 
 
 @dataclass
@@ -26,12 +32,14 @@ class Settings:
     """Where the servers listen; every value can come from the environment."""
 
     host: str = field(default_factory=lambda: os.environ.get("CAREER_COACH_HOST", "127.0.0.1"))
-    rasa_port: int = field(default_factory=lambda: int(os.environ.get("CAREER_COACH_PORT", "5005")))
-    action_port: int = field(default_factory=lambda: int(os.environ.get("CAREER_COACH_ACTION_PORT", "5055")))
+    rasa_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_PORT", 5005))
+    action_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_ACTION_PORT", 5055))
+    web_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_WEB_PORT", 8000))  # 0: no page
+    cors: str = field(default_factory=lambda: os.environ.get("CAREER_COACH_CORS", ""))
     endpoints: Path = ROOT / "endpoints.yml"
     credentials: Path = ROOT / "credentials.yml"
     model: Path = MODEL
-    log_dir: Path = ROOT / "var" / "log"
+    state_dir: Path = ROOT / "var"  # logs and the generated channel credentials
 
     @property
     def rasa_url(self) -> str:
@@ -41,6 +49,21 @@ class Settings:
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.state_dir / "log"
+
+    @property
+    def cors_origins(self) -> List[str]:
+        """Origins allowed to open the socket.io channel: the demo page unless configured."""
+        if self.cors:
+            return self.cors.split()
+        return [f"http://localhost:{self.web_port}", f"http://127.0.0.1:{self.web_port}"]
+
 
 def action_server_command(settings: Settings) -> List[str]:
     return [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
@@ -48,9 +71,16 @@ def action_server_command(settings: Settings) -> List[str]:
 
 
 def rasa_server_command(settings: Settings) -> List[str]:
+    credentials = write_credentials(settings.credentials, settings.state_dir / "credentials.yml", os.environ)
     return [str(BIN / "rasa"), "run", "--model", str(settings.model),
-            "--endpoints", str(settings.endpoints), "--credentials", str(settings.credentials),
-            "--interface", settings.host, "--port", str(settings.rasa_port)]
+            "--endpoints", str(settings.endpoints), "--credentials", str(credentials),
+            "--interface", settings.host, "--port", str(settings.rasa_port),
+            "--cors", *settings.cors_origins]
+
+
+def web_server_command(settings: Settings) -> List[str]:
+    return [str(BIN / "python"), "-m", "bot.web", "--host", settings.host,
+            "--port", str(settings.web_port), "--rasa-port", str(settings.rasa_port)]
 
 
 def child_environment(settings: Settings) -> Dict[str, str]:
@@ -116,8 +146,22 @@ def rasa_server(settings: Settings) -> Iterator[subprocess.Popen]:
 
 
 @contextmanager
+def web_server(settings: Settings) -> Iterator[Optional[subprocess.Popen]]:
+    """The demo page with the chat widget, unless web_port is 0."""
+    if not settings.web_port:
+        yield None
+        return
+    process = start(web_server_command(settings), settings, "web")
+    try:
+        wait_until_up(f"{settings.web_url}/", process, 30, "the web page server")
+        yield process
+    finally:
+        stop(process)
+
+
+@contextmanager
 def stack(settings: Optional[Settings] = None) -> Iterator[Settings]:
-    """Both servers, up and answering, for the duration of the ``with`` block."""
+    """The servers, up and answering, for the duration of the ``with`` block."""
     settings = settings or Settings()
-    with action_server(settings), rasa_server(settings):
+    with action_server(settings), rasa_server(settings), web_server(settings):
         yield settings

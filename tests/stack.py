@@ -29,8 +29,8 @@ def private_stack_settings(folder: Path) -> Settings:
         "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(folder / "conversations.db")},
     }
     (folder / "endpoints.yml").write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-    return Settings(host="127.0.0.1", rasa_port=free_port(), action_port=action_port,
-                    endpoints=folder / "endpoints.yml", log_dir=folder / "log")
+    return Settings(host="127.0.0.1", rasa_port=free_port(), action_port=action_port, web_port=free_port(),
+                    endpoints=folder / "endpoints.yml", state_dir=folder)
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The demo web page with the chat widget (served on port 8000 by `make run`)."""
