@@ -28,7 +28,8 @@ def serve(settings: Settings) -> int:
 def shell(settings: Settings) -> int:
     with action_server(settings):
         command = [str(BIN / "rasa"), "shell", "--model", str(settings.model),
-                   "--endpoints", str(settings.endpoints)]
+                   "--endpoints", str(settings.endpoints),
+                   "--interface", settings.host, "--port", str(settings.rasa_port)]
         return subprocess.call(command, cwd=ROOT, env=child_environment(settings))
 
 

@@ -36,7 +36,9 @@ class Settings:
     action_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_ACTION_PORT", 5055))
     web_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_WEB_PORT", 8000))  # 0: no page
     cors: str = field(default_factory=lambda: os.environ.get("CAREER_COACH_CORS", ""))
-    endpoints: Path = ROOT / "endpoints.yml"
+    endpoints: Path = field(
+        default_factory=lambda: Path(os.environ.get("CAREER_COACH_ENDPOINTS", ROOT / "endpoints.yml"))
+    )
     credentials: Path = ROOT / "credentials.yml"
     model: Path = MODEL
     state_dir: Path = ROOT / "var"  # logs and the generated channel credentials

@@ -1,0 +1,43 @@
+"""`make shell` as a user drives it: a question, its answer, a button picked from the list, quit."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pexpect
+
+from tests.stack import private_stack_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PROMPT = "Your input ->"
+DOWN = "\x1b[B"
+
+
+def test_shell_answers_offers_buttons_and_quits(tmp_path, trained_model, knowledge_db) -> None:
+    settings = private_stack_settings(tmp_path)
+    env = dict(os.environ, CAREER_COACH_ACTION_PORT=str(settings.action_port),
+               CAREER_COACH_PORT=str(settings.rasa_port),
+               CAREER_COACH_ENDPOINTS=str(settings.endpoints), TERM="xterm", COLUMNS="160")
+    shell = pexpect.spawn(sys.executable, ["-m", "bot.launcher", "--shell"], cwd=str(ROOT), env=env,
+                          encoding="utf-8", timeout=180, dimensions=(50, 160))
+    shell.logfile_read = open(tmp_path / "shell.log", "w")
+    try:
+        shell.expect_exact(PROMPT)
+        shell.sendline("how much do engineering managers make?")
+        shell.expect_exact("$121,560", timeout=60)
+        shell.expect_exact("Where do these figures come from?")  # buttons, as a choice list
+        shell.expect_exact("Type out your own message")
+        shell.send(DOWN)
+        shell.send("\r")  # choose the second button
+        shell.expect_exact("payscale.com", timeout=60)
+        shell.expect_exact(PROMPT)
+        shell.sendline("/stop")
+        shell.expect(pexpect.EOF, timeout=60)
+    finally:
+        if shell.isalive():  # the launcher stops its action server on SIGTERM
+            shell.kill(signal.SIGTERM)
+            shell.expect(pexpect.EOF, timeout=30)
+        shell.close(force=True)
+        shell.logfile_read.close()
