@@ -60,6 +60,8 @@ def remember(reply: Reply, question: str) -> List[EventType]:
     """Slots that keep the context for the next turn."""
     events: List[EventType] = [SlotSet(name, value) for name, value in reply.slots.items()]
     events.append(SlotSet("last_question", question))
+    if reply.gap:
+        events.append(SlotSet("knowledge_gap", reply.gap))
     if reply.sections:
         events.append(SlotSet("last_sections", list(reply.sections)))
         events.append(SlotSet("last_citations", [c.key for c in reply.citations]))

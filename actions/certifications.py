@@ -56,9 +56,10 @@ class ActionAnswerCertification(KnowledgeAction):
                              sections=tuple(c.section for c in certs), slots={"stage": stage.key})
         all_certs = queries.certifications()
         opening = "The article names these certifications:"
+        gap = f"role: {mention.unknown}" if mention.unknown else None
         if mention.unknown:
             opening = f"The article doesn't cover “{mention.unknown}”. " + opening
-        return Reply(listing(all_certs, opening), sections=tuple(c.section for c in all_certs),
+        return Reply(listing(all_certs, opening), sections=tuple(c.section for c in all_certs), gap=gap,
                      buttons=[button(f"What is {c.acronym}?", "ask_certification", certification=c.acronym)
                               for c in all_certs[:3]])
 
@@ -71,7 +72,8 @@ def for_role(role_name: str) -> Reply:
         all_certs = queries.certifications()
         text = (f"The article names no certification specifically for {article(role_label(role.name))}. "
                 f"The ones it lists for moving up are {join(c.acronym for c in all_certs)}.")
-        return Reply(text, sections=(role.section,) + tuple(c.section for c in all_certs), slots=slots)
+        return Reply(text, sections=(role.section,) + tuple(c.section for c in all_certs), slots=slots,
+                     gap=f"certifications: {role.name}")
     text = listing(certs, f"For {article(role_label(role.name))}, the article points to:")
     return Reply(text, sections=tuple(c.section for c in certs), slots=slots,
                  buttons=suggestions(role.name, "ask_duration", "ask_salary"))

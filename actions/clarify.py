@@ -43,6 +43,7 @@ def role_not_covered(name: str, question: str) -> Reply:
         ),
         buttons=[button("What's the typical career path?", "ask_progression")],
         question=question,
+        gap=f"role: {name}",
     )
 
 

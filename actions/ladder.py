@@ -73,12 +73,14 @@ class ActionAnswerDuration(KnowledgeAction):
             stage = queries.stage(cert.stage) if cert.stage else None
             when = f" It places it at the {stage.name.lower()} stage." if stage else ""
             return Reply(f"The article gives no time for earning the {cert.acronym}.{when}",
-                         sections=(cert.section,))
+                         sections=(cert.section,), gap=f"duration: {cert.acronym}")
         if kind == "degree" and degree:
             if degree.duration:
                 text = f"{title(degree.name)} typically takes {figure(degree.duration)}, depending on the program."
                 return Reply(text, sections=(degree.duration.section,), slots={"degree": value_of(degree)})
-            return known_durations(f"The article doesn't say how long {article(degree.name)} takes.")
+            reply = known_durations(f"The article doesn't say how long {article(degree.name)} takes.")
+            reply.gap = f"duration: {degree.name}"
+            return reply
         mention = ctx.role_mention()
         if mention.role:
             return role_duration(mention.role, ctx.slot("current_role"))
@@ -101,6 +103,7 @@ def role_duration(role, current_role) -> Reply:
     reply = known_durations(f"The article doesn't say how long it takes to become "
                             f"{article(role_label(role.name))}.")
     reply.slots.update(role_slots(role))
+    reply.gap = f"duration: {role.name}"
     return reply
 
 

@@ -35,15 +35,19 @@ def degree_premium(degree: Degree) -> Reply:
     premium = mba.premium
     text = (f"MBA graduates earn on average {figure(premium)} more than other experienced hires "
             f"who come straight from industry ({premium.citation.publisher} survey).")
+    gap = None
     if degree.key != mba.key:
         text = (f"The article gives no salary figure for {article(degree.name)} itself; it says an "
                 f"engineering management degree can greatly enhance earning potential. {text}")
-    return Reply(text, sections=(premium.section,), citations=(premium.citation,),
+        gap = f"salary: {degree.name}"
+    return Reply(text, sections=(premium.section,), citations=(premium.citation,), gap=gap,
                  slots={"degree": value_of(degree), "subject_kind": "degree"})
 
 
-def labelled(opening: str, reply: Reply) -> Reply:
+def labelled(opening: str, reply: Reply, gap: str) -> Reply:
+    """The nearest thing the article knows, clearly labelled as such."""
     reply.text = f"{opening} What it does give, for US engineering managers: {reply.text[:1].lower()}{reply.text[1:]}"
+    reply.gap = f"salary: {gap}"
     return reply
 
 
@@ -59,16 +63,17 @@ class ActionAnswerSalary(KnowledgeAction):
         for kind in ("currency", "place"):
             term = ctx.not_covered(kind)
             if term:
-                return labelled(f"The article gives no salary figures for {term}.", salary_summary())
+                return labelled(f"The article gives no salary figures for {term}.", salary_summary(), term)
         mention = ctx.role_mention()
         if mention.ambiguous:
             return which_role(mention, self.question)
         if mention.unknown:
-            return labelled(f"The article doesn't cover salaries for {mention.unknown}.", salary_summary())
+            return labelled(f"The article doesn't cover salaries for {mention.unknown}.", salary_summary(),
+                            mention.unknown)
         reply = salary_summary()
         if mention.role and mention.role.name != SALARY_ROLE:
             reply = labelled(f"The article gives no salary figure for {article(role_label(mention.role.name))}.",
-                             reply)
+                             reply, mention.role.name)
         if mention.role:
             reply.slots.update({"role": mention.role.name, "subject_kind": "role"})
         return reply

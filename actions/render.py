@@ -25,6 +25,7 @@ class Reply:
     buttons: List[Dict[str, str]] = field(default_factory=list)
     slots: Dict[str, Any] = field(default_factory=dict)
     question: Optional[str] = None  # the question answered, for follow-ups ("what about X?")
+    gap: Optional[str] = None  # what the article could not answer ("salary: Germany"), for curators
 
 
 def source_line(sections: Sequence[str], citations: Sequence[Citation] = ()) -> str:

@@ -59,16 +59,18 @@ class ActionAnswerReportsTo(KnowledgeAction):
         role, clarify = role_or_clarify(ctx, self.question)
         if clarify:
             return clarify
+        gap = None
         if role.reports_to:
             bosses = join([role_label(name) for name in role.reports_to], "or")
             text = f"{title(article(role_label(role.name)))} reports to {article_for(bosses)}."
         else:
             known = [r for r in queries.roles() if r.reports_to]
+            gap = f"reports to: {role.name}"
             text = (f"The article doesn't say who {article(role_label(role.name))} reports to. "
                     "It gives reporting lines only for: "
                     + "; ".join(f"{role_label(r.name)} → {join([role_label(b) for b in r.reports_to], 'or')}"
                                 for r in known) + ".")
-        return Reply(text, sections=(role.section,), slots=role_slots(role),
+        return Reply(text, sections=(role.section,), slots=role_slots(role), gap=gap,
                      buttons=suggestions(role.name, "ask_next_step", "ask_role_info"))
 
 
@@ -94,6 +96,7 @@ class ActionAnswerNextStep(KnowledgeAction):
                     f"Its typical ladder is {path_text(queries.typical_ladder())}.")
         next_role = steps[0] if steps else None
         return Reply(text, sections=(role.section,), slots=role_slots(role),
+                     gap=None if steps else f"next step: {role.name}",
                      buttons=suggestions(next_role, "ask_requirements", "ask_role_info"))
 
 
