@@ -10,17 +10,19 @@ INSTALLED := $(VENV)/.installed
 KB_DB     := var/knowledge.db
 VOCAB     := bot/generated/kb_vocabulary.json
 MODEL     := models/career-coach.tar.gz
+WEB_JS    := bot/web/static/vendor/socket.io.min.js
 KB_INPUTS := $(wildcard knowledge/*.py knowledge/data/*.yml)
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard bot/components/*.py) $(VOCAB)
 
-.PHONY: help setup run test train shell kb lint validate clean
+.PHONY: help setup run test train shell kb lint validate clean report
 
 help:
 	@echo "make run    set everything up, then serve the bot (REST on :5005, actions on :5055)"
 	@echo "make test   set everything up, then run the whole test suite"
+	@echo "make report the questions the bot could not answer, from the conversations kept (var/)"
 	@echo "make train | kb | shell | lint | clean"
 
-setup: $(INSTALLED) $(KB_DB) $(MODEL)
+setup: $(INSTALLED) $(KB_DB) $(MODEL) $(WEB_JS)
 
 $(INSTALLED): requirements.txt constraints.txt
 	@python=$$(scripts/find-python310) || exit 1; \
@@ -42,6 +44,12 @@ $(VOCAB): $(KB_DB)
 
 kb: $(KB_DB) $(VOCAB)
 
+# The chat widget's one browser library, socket.io-client, pinned by bot/web/package-lock.json; its
+# browser build is copied next to the page (static/vendor, git-ignored): no CDN at page load.
+$(WEB_JS): bot/web/package.json bot/web/package-lock.json
+	cd bot/web && npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(@D) && cp bot/web/node_modules/socket.io-client/dist/socket.io.min.js $@
+
 $(MODEL): $(INSTALLED) $(TRAIN_INPUTS)
 	$(RASA) train --force --fixed-model-name career-coach --out models
 	@touch $@
@@ -57,6 +65,10 @@ shell: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The curators' knowledge-gap report over the tracker store in endpoints.yml (bot/report.py).
+report: $(INSTALLED)
+	$(PY) -m bot.report
 
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings
