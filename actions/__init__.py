@@ -7,5 +7,8 @@ from actions import (  # noqa: F401
     ladder,
     landscape,
     money,
+    planner,
+    profile,
     roles,
+    skill_gap,
 )

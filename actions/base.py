@@ -10,15 +10,23 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Dict, List, Tuple, Type
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Context
-from actions.render import LOOKUP_FAILED, Reply, render_text
+from actions.profile import profile_opening
+from actions.render import LOOKUP_FAILED, Reply, button, render_text
 
 logger = logging.getLogger(__name__)
 
 ANSWERS: Dict[str, Type[KnowledgeAction]] = {}
+# Next questions offered after an answer that brings none of its own.
+DEFAULT_SUGGESTIONS = [
+    button("What's the typical career path?", "ask_progression"),
+    button("Which certifications help?", "ask_certification"),
+    button("EM vs director", "compare", role=["engineering manager", "engineering director"]),
+    button("Plan my career", "plan_path"),
+]
 
 
 class KnowledgeAction(Action, ABC):
@@ -46,14 +54,20 @@ class KnowledgeAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         ctx = Context.from_tracker(tracker)
+        back_to_form = [FollowupAction(loop) for loop in [(tracker.active_loop or {}).get("name")] if loop]
         try:
             reply = self.answer(ctx)
         except Exception:  # the user gets a polite line, the log gets the trace
             logger.exception("%s failed for sender %s", self.action_name, tracker.sender_id)
             dispatcher.utter_message(text=LOOKUP_FAILED)
-            return []
+            return back_to_form
+        ctx.slots.update(reply.slots)  # the profile as this reply leaves it ("I want to become X")
+        if reply.personal and profile_opening(ctx):
+            reply.text = f"{profile_opening(ctx)}\n{reply.text}"
+        if reply.sections and not reply.buttons:
+            reply.buttons = [b for b in DEFAULT_SUGGESTIONS if b["payload"] != f"/{self.question}"][:3]
         dispatcher.utter_message(text=render_text(reply), buttons=reply.buttons or None)
-        return remember(reply, reply.question or self.question)
+        return remember(reply, reply.question or self.question) + back_to_form
 
 
 def remember(reply: Reply, question: str) -> List[EventType]:

@@ -73,7 +73,7 @@ def for_role(role_name: str) -> Reply:
         text = (f"The article names no certification specifically for {article(role_label(role.name))}. "
                 f"The ones it lists for moving up are {join(c.acronym for c in all_certs)}.")
         return Reply(text, sections=(role.section,) + tuple(c.section for c in all_certs), slots=slots,
-                     gap=f"certifications: {role.name}")
+                     gap=f"certifications: {role.name}", personal=True)
     text = listing(certs, f"For {article(role_label(role.name))}, the article points to:")
-    return Reply(text, sections=tuple(c.section for c in certs), slots=slots,
+    return Reply(text, sections=tuple(c.section for c in certs), slots=slots, personal=True,
                  buttons=suggestions(role.name, "ask_duration", "ask_salary"))

@@ -47,7 +47,7 @@ def role_not_covered(name: str, question: str) -> Reply:
     )
 
 
-def role_or_clarify(ctx: Context, question: str) -> tuple:
+def role_or_clarify(ctx: Context, question: str, own: bool = False) -> tuple:
     """(role, None) when the question's role is known, else (None, a clarifying reply).
 
     A question about a role that names a certification, degree, … instead ("what is the PMP?")
@@ -60,7 +60,7 @@ def role_or_clarify(ctx: Context, question: str) -> tuple:
         for kind, subject_question in SUBJECT_QUESTIONS.items():
             if kind != "role" and ctx.entities.get(kind):
                 return None, answer_as(subject_question, ctx)
-    mention = ctx.role_mention()
+    mention = ctx.role_mention(own=own)
     if mention.role:
         return mention.role, None
     if mention.unknown:

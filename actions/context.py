@@ -15,7 +15,9 @@ from knowledge import queries
 from knowledge.records import Certification, Degree, DisciplineMove, Role, Stage
 
 MAX_ECHO = 60  # at most this much of a user's own words is ever repeated back
-SELF_DESCRIPTION = re.compile(r"\b(i'?m|i am|im|currently|i work)\b", re.IGNORECASE)
+SELF_DESCRIPTION = re.compile(r"\b(i'?m|i am|im|currently|i work as|i'?ve been)\b", re.IGNORECASE)
+ABOUT_USER = re.compile(r"\b(me|my|myself)\b|\bi\b(?!'?m)", re.IGNORECASE)
+SELF_DESCRIPTION_GAP = 8  # characters between "I'm" and the role: " a ", " an ", " now a "
 
 
 @dataclass(frozen=True)
@@ -33,21 +35,26 @@ class Context:
     text: str
     entities: Dict[str, List[str]] = field(default_factory=dict)
     slots: Dict[str, Any] = field(default_factory=dict)
+    starts: Dict[str, int] = field(default_factory=dict)  # "label:value" -> where it starts in text
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Context:
         message = tracker.latest_message or {}
         entities: Dict[str, List[str]] = {}
+        starts: Dict[str, int] = {}
         for entity in message.get("entities") or []:
             values = entity.get("value")
             for value in values if isinstance(values, list) else [values]:
                 if isinstance(value, (str, int, float)) and str(value).strip():
                     entities.setdefault(str(entity.get("entity")), []).append(str(value))
+                    if isinstance(entity.get("start"), int):
+                        starts.setdefault(f"{entity.get('entity')}:{value}", entity["start"])
         return cls(
             intent=((message.get("intent") or {}).get("name") or ""),
             text=str(message.get("text") or ""),
             entities=entities,
             slots=dict(tracker.slots),
+            starts=starts,
         )
 
     def entity(self, label: str) -> Optional[str]:
@@ -72,8 +79,21 @@ class Context:
                 found.append(role)
         return found
 
-    def role_mention(self, remembered: bool = True) -> RoleMention:
-        """The role this message asks about; falls back to the one under discussion."""
+    def self_described_role(self) -> Optional[Role]:
+        """The role in "I'm a project manager" / "currently a PM", wherever it sits in the text."""
+        ends = [match.end() for match in SELF_DESCRIPTION.finditer(self.text)]
+        for value in self.entities.get("role", []):
+            start = self.starts.get(f"role:{value}")
+            if start is not None and any(0 <= start - end <= SELF_DESCRIPTION_GAP for end in ends):
+                return queries.find_role(value)
+        return None
+
+    def role_mention(self, remembered: bool = True, own: bool = False) -> RoleMention:
+        """The role this message asks about; falls back to the one under discussion.
+
+        ``own``: a question that, said about the user ("what's next for me?"), means their
+        current role rather than the goal under discussion.
+        """
         named = self.mentioned_roles()
         if named:
             return RoleMention(role=named[-1])
@@ -83,7 +103,10 @@ class Context:
         if self.entity("ambiguous_role"):
             return RoleMention(ambiguous=self.entity("ambiguous_role"))
         if remembered:
-            for slot in ("role", "goal_role", "current_role"):
+            order = ("role", "goal_role", "current_role")
+            if own and ABOUT_USER.search(self.text):
+                order = ("current_role", "role", "goal_role")
+            for slot in order:
                 role = queries.find_role(self.slot(slot) or "")
                 if role:
                     return RoleMention(role=role)

@@ -10,6 +10,7 @@ from actions.render import Reply, article, button, join, role_label
 from knowledge import queries
 
 NOT_REPEATABLE = {"ask_source", "state_goal"}
+PENDING_ON_PROFILE = {"skill_gap", "plan_path"}  # questions that wait for the user's current role
 # Entities that name what a follow-up is about ("what about X?"), and the subject kind each is.
 SUBJECT_LABELS = tuple(SUBJECT_QUESTIONS) + ("ambiguous_role", "unknown_role", "not_covered")
 KIND_OF_LABEL = {"ambiguous_role": "role", "unknown_role": "role", "not_covered": "role"}
@@ -70,6 +71,12 @@ class ActionAnswerFollowUp(KnowledgeAction):
     def _introduction(ctx: Context) -> Optional[Reply]:
         """"I'm a project engineer" / "I'm a civil engineer": remember it and point the way."""
         roles = ctx.mentioned_roles()
+        pending = ctx.slot("last_question")
+        if roles and pending in PENDING_ON_PROFILE:  # "what am I missing…?" … "I'm a project manager"
+            ctx.slots["current_role"] = roles[0].name
+            reply = answer_as(pending, ctx)
+            reply.slots.setdefault("current_role", roles[0].name)
+            return reply
         if roles:
             role = roles[0]
             steps = queries.next_steps(role.name)

@@ -7,7 +7,7 @@ from actions.base import KnowledgeAction
 from actions.context import Context
 from actions.education import value_of
 from actions.render import Reply, article, button, figure, join, path_text, role_label, title
-from actions.roles import role_slots, route_text
+from actions.roles import role_slots, route_text, untimed
 from knowledge import queries
 
 LADDER_STAGES = ("entry", "mid", "advanced", "executive")
@@ -91,19 +91,19 @@ def role_duration(role, current_role) -> Reply:
     stage = queries.stage(role.stage)
     steps = queries.path_between(current_role, role.name) if current_role else None
     if steps and any(step.duration for step in steps):
-        untimed = [f"{role_label(s.from_role)} → {role_label(s.to_role)}" for s in steps if not s.duration]
         text = f"Your route: {route_text(steps)}."
-        if untimed:
-            text += f" The article gives no time for {join(untimed)}."
-        return Reply(text, sections=tuple(s.section for s in steps), slots=role_slots(role))
+        if untimed(steps):
+            text += f" The article gives no time for {untimed(steps)}."
+        return Reply(text, sections=tuple(s.section for s in steps), slots=role_slots(role), personal=True)
     if stage.duration:
         text = (f"Reaching a {stage.name.lower()} role such as {article(role_label(role.name))} typically "
                 f"takes {figure(stage.duration)} from an entry-level start, depending on the industry.")
-        return Reply(text, sections=(stage.section,), slots=role_slots(role))
+        return Reply(text, sections=(stage.section,), slots=role_slots(role), personal=True)
     reply = known_durations(f"The article doesn't say how long it takes to become "
                             f"{article(role_label(role.name))}.")
     reply.slots.update(role_slots(role))
     reply.gap = f"duration: {role.name}"
+    reply.personal = True
     return reply
 
 

@@ -26,6 +26,7 @@ class Reply:
     slots: Dict[str, Any] = field(default_factory=dict)
     question: Optional[str] = None  # the question answered, for follow-ups ("what about X?")
     gap: Optional[str] = None  # what the article could not answer ("salary: Germany"), for curators
+    personal: bool = False  # open with the user's profile ("As a project engineer aiming for …:")
 
 
 def source_line(sections: Sequence[str], citations: Sequence[Citation] = ()) -> str:

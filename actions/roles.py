@@ -27,6 +27,11 @@ def route_to(role: Role, start: Optional[str]) -> Optional[List[Step]]:
     return None
 
 
+def untimed(steps: List[Step]) -> str:
+    """The steps the article gives no duration for: "engineering manager → engineering director"."""
+    return join(f"{role_label(s.from_role)} → {role_label(s.to_role)}" for s in steps if not s.duration)
+
+
 def route_text(steps: List[Step]) -> str:
     names = [steps[0].from_role] + [step.to_role for step in steps]
     timed = [f"{role_label(s.from_role)} → {role_label(s.to_role)}: {figure(s.duration)}"
@@ -84,7 +89,7 @@ class ActionAnswerNextStep(KnowledgeAction):
     question = "ask_next_step"
 
     def answer(self, ctx: Context) -> Reply:
-        role, clarify = role_or_clarify(ctx, self.question)
+        role, clarify = role_or_clarify(ctx, self.question, own=True)
         if clarify:
             return clarify
         steps = queries.next_steps(role.name)
@@ -95,7 +100,7 @@ class ActionAnswerNextStep(KnowledgeAction):
             text = (f"The article doesn't name a step after {article(role_label(role.name))}. "
                     f"Its typical ladder is {path_text(queries.typical_ladder())}.")
         next_role = steps[0] if steps else None
-        return Reply(text, sections=(role.section,), slots=role_slots(role),
+        return Reply(text, sections=(role.section,), slots=role_slots(role), personal=True,
                      gap=None if steps else f"next step: {role.name}",
                      buttons=suggestions(next_role, "ask_requirements", "ask_role_info"))
 
@@ -133,7 +138,7 @@ def requirements(role: Role, current_role: Optional[str]) -> Reply:
         lines.append(f"• Usual route: {route_text(steps)}")
     sections = [role.section, stage.section, EDUCATION]
     sections += [s.section for s in steps or []]
-    return Reply("\n".join(lines), sections=tuple(sections), slots=role_slots(role),
+    return Reply("\n".join(lines), sections=tuple(sections), slots=role_slots(role), personal=True,
                  buttons=suggestions(role.name, "ask_duration", "ask_certification", "ask_salary"))
 
 

@@ -11,6 +11,17 @@ NUMBER = r"(\d+(?:\.\d+)?)"
 YEARS = re.compile(rf"{NUMBER}\s*(?:[–-]|to)\s*{NUMBER}\s*(?:years?|yrs?)|{NUMBER}\s*(?:years?|yrs?)\b")
 
 
+NUMBER_WORDS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def numbers_said(text: str) -> Set[float]:
+    """Numbers a user typed ("3", "five"): the bot may repeat them back."""
+    words = re.findall(r"[a-z]+|\d+(?:\.\d+)?", text.lower())
+    return {float(w) if w[0].isdigit() else float(NUMBER_WORDS[w]) for w in words
+            if w[0].isdigit() or w in NUMBER_WORDS}
+
+
 def known_numbers() -> Set[float]:
     numbers: Set[float] = set()
     for figure in queries.figures():
@@ -20,9 +31,9 @@ def known_numbers() -> Set[float]:
     return numbers
 
 
-def unknown_figures(text: str) -> List[str]:
-    """The figures in ``text`` that the knowledge base does not state."""
-    known = known_numbers()
+def unknown_figures(text: str, said: Set[float] = frozenset()) -> List[str]:
+    """The figures in ``text`` that neither the knowledge base states nor the user said."""
+    known = known_numbers() | set(said)
     bad = []
     for match in MONEY.finditer(text):
         amount = float(match.group(1).replace(",", "")) * (1000 if match.group(0).lower().endswith("k") else 1)
@@ -35,6 +46,6 @@ def unknown_figures(text: str) -> List[str]:
     return bad
 
 
-def assert_only_kb_figures(text: str) -> None:
-    bad = unknown_figures(text)
+def assert_only_kb_figures(text: str, said: Set[float] = frozenset()) -> None:
+    bad = unknown_figures(text, said)
     assert not bad, f"figures not in the knowledge base: {bad} in reply:\n{text}"

@@ -5,12 +5,13 @@ import itertools
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Sequence, Tuple
 
 import requests
 import yaml
 
 from bot.servers import Settings
+from tests.figures import assert_only_kb_figures, numbers_said
 
 _senders = itertools.count(1)
 
@@ -53,3 +54,26 @@ class Conversation:
     @property
     def buttons(self) -> List[Dict]:
         return [button for message in self.last for button in message.get("buttons", [])]
+
+
+# (user says, the reply must contain all of these, the reply must contain none of these)
+Turn = Tuple[str, Sequence[str], Sequence[str]]
+
+
+def turn(text: str, *expected: str, never: Sequence[str] = ()) -> Turn:
+    return text, expected, never
+
+
+def play(conversation: Conversation, turns: Sequence[Turn]) -> None:
+    """Say each turn; check the reply's facts, and that it states no figure outside the KB."""
+    said: set = set()
+    for text, expected, never in turns:
+        said |= numbers_said(text)
+        reply = conversation.say(text)
+        shown = text if len(text) < 80 else text[:77] + "..."
+        assert reply.strip(), f"no reply to {shown!r}"
+        for fact in expected:
+            assert fact.lower() in reply.lower(), f"{shown!r} -> reply lacks {fact!r}:\n{reply}"
+        for wrong in never:
+            assert wrong.lower() not in reply.lower(), f"{shown!r} -> reply has {wrong!r}:\n{reply}"
+        assert_only_kb_figures(reply, said)

@@ -5,19 +5,11 @@ Every reply is also checked for figures the knowledge base does not state.
 """
 from __future__ import annotations
 
-from typing import List, Sequence, Tuple
+from typing import List
 
 import pytest
 
-from tests.figures import assert_only_kb_figures
-
-# (user says, reply must contain all of these, reply must contain none of these)
-Turn = Tuple[str, Sequence[str], Sequence[str]]
-
-
-def turn(text: str, *expected: str, never: Sequence[str] = ()) -> Turn:
-    return text, expected, never
-
+from tests.stack import play, turn
 
 CONVERSATIONS: dict = {
     "certs for a project manager, then salary follow-up": [
@@ -97,7 +89,7 @@ CONVERSATIONS: dict = {
         turn("what's the typical career path", "project engineer → engineering manager → engineering director"),
     ],
     "path between two roles": [
-        turn("how do I get from project engineer to engineering director?", "engineering manager"),
+        turn("what are the steps from project engineer to engineering director?", "engineering manager"),
     ],
     "next step after EM": [
         turn("what comes after engineering manager", "senior engineering manager"),
@@ -139,15 +131,7 @@ CONVERSATIONS: dict = {
 
 @pytest.mark.parametrize("name", sorted(CONVERSATIONS))
 def test_conversation(conversation, name: str) -> None:
-    for text, expected, never in CONVERSATIONS[name]:
-        reply = conversation.say(text)
-        shown = text if len(text) < 80 else text[:77] + "..."
-        assert reply.strip(), f"no reply to {shown!r}"
-        for fact in expected:
-            assert fact.lower() in reply.lower(), f"{shown!r} -> reply lacks {fact!r}:\n{reply}"
-        for wrong in never:
-            assert wrong.lower() not in reply.lower(), f"{shown!r} -> reply has {wrong!r}:\n{reply}"
-        assert_only_kb_figures(reply)
+    play(conversation, CONVERSATIONS[name])
 
 
 def test_ambiguous_manager_offers_buttons(conversation) -> None:
