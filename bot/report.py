@@ -175,11 +175,16 @@ async def load_gaps(store) -> Tuple[List[Gap], int]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.report", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
+    parser.add_argument("--endpoints", type=Path, default=None,
+                        help="a complete endpoints file (default: endpoints.yml completed from the environment)")
     parser.add_argument("--top", type=int, default=20, help="groups per kind (0: all; default 20)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args(argv)
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    if args.endpoints is None:
+        from bot.servers import Settings, runtime_endpoints
+
+        args.endpoints = runtime_endpoints(Settings())
     try:
         with warnings.catch_warnings(record=True):  # third-party deprecations, re-enabled by their imports
             gaps, conversations = asyncio.run(load_gaps(open_store(args.endpoints)))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 from bot.channels import write_credentials
+from bot.stores import write_endpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -36,12 +37,11 @@ class Settings:
     action_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_ACTION_PORT", 5055))
     web_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_WEB_PORT", 8000))  # 0: no page
     cors: str = field(default_factory=lambda: os.environ.get("CAREER_COACH_CORS", ""))
-    endpoints: Path = field(
-        default_factory=lambda: Path(os.environ.get("CAREER_COACH_ENDPOINTS", ROOT / "endpoints.yml"))
-    )
+    endpoints: Path = ROOT / "endpoints.yml"  # completed from the environment by bot.stores
     credentials: Path = ROOT / "credentials.yml"
     model: Path = MODEL
-    state_dir: Path = ROOT / "var"  # logs and the generated channel credentials
+    # logs, the generated endpoints and credentials, and the default SQLite conversation store
+    state_dir: Path = field(default_factory=lambda: Path(os.environ.get("CAREER_COACH_STATE_DIR", ROOT / "var")))
 
     @property
     def rasa_url(self) -> str:
@@ -72,10 +72,15 @@ def action_server_command(settings: Settings) -> List[str]:
             "--port", str(settings.action_port)]
 
 
+def runtime_endpoints(settings: Settings) -> Path:
+    """endpoints.yml completed from the environment (stores, action server URL)."""
+    return write_endpoints(settings.endpoints, settings.state_dir / "endpoints.yml", os.environ, settings.action_url)
+
+
 def rasa_server_command(settings: Settings) -> List[str]:
     credentials = write_credentials(settings.credentials, settings.state_dir / "credentials.yml", os.environ)
     return [str(BIN / "rasa"), "run", "--model", str(settings.model),
-            "--endpoints", str(settings.endpoints), "--credentials", str(credentials),
+            "--endpoints", str(runtime_endpoints(settings)), "--credentials", str(credentials),
             "--interface", settings.host, "--port", str(settings.rasa_port),
             "--cors", *settings.cors_origins]
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 import requests
-import yaml
 
 from bot.servers import Settings
 from tests.figures import assert_only_kb_figures, numbers_said
@@ -23,15 +22,9 @@ def free_port() -> int:
 
 
 def private_stack_settings(folder: Path) -> Settings:
-    """Settings for a private stack: its own ports, endpoints file and tracker store."""
-    action_port = free_port()
-    endpoints = {
-        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
-        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(folder / "conversations.db")},
-    }
-    (folder / "endpoints.yml").write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-    return Settings(host="127.0.0.1", rasa_port=free_port(), action_port=action_port, web_port=free_port(),
-                    endpoints=folder / "endpoints.yml", state_dir=folder)
+    """Settings for a private stack: its own ports, and its own state folder (tracker store, logs)."""
+    return Settings(host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+                    state_dir=folder)
 
 
 @dataclass

@@ -19,7 +19,7 @@ def test_shell_answers_offers_buttons_and_quits(tmp_path, trained_model, knowled
     settings = private_stack_settings(tmp_path)
     env = dict(os.environ, CAREER_COACH_ACTION_PORT=str(settings.action_port),
                CAREER_COACH_PORT=str(settings.rasa_port),
-               CAREER_COACH_ENDPOINTS=str(settings.endpoints), TERM="xterm", COLUMNS="160")
+               CAREER_COACH_STATE_DIR=str(settings.state_dir), TERM="xterm", COLUMNS="160")
     shell = pexpect.spawn(sys.executable, ["-m", "bot.launcher", "--shell"], cwd=str(ROOT), env=env,
                           encoding="utf-8", timeout=180, dimensions=(50, 160))
     shell.logfile_read = open(tmp_path / "shell.log", "w")

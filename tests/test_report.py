@@ -52,7 +52,7 @@ def talked(trained_model, knowledge_db, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def report(talked: Settings) -> Dict:
-    code, out, err = run_report("--endpoints", str(talked.endpoints), "--json")
+    code, out, err = run_report("--endpoints", str(talked.state_dir / "endpoints.yml"), "--json")
     assert code == 0, err
     return json.loads(out)
 
@@ -76,7 +76,7 @@ def test_report_counts_gaps_the_article_does_not_cover(report: Dict) -> None:
 
 def fallback_texts(settings: Settings) -> List[str]:
     """The user messages Rasa classified as nlu_fallback, read straight from the SQLite store."""
-    db = yaml.safe_load(settings.endpoints.read_text())["tracker_store"]["db"]
+    db = yaml.safe_load((settings.state_dir / "endpoints.yml").read_text())["tracker_store"]["db"]
     with contextlib.closing(sqlite3.connect(db)) as connection:
         rows = connection.execute("SELECT data FROM events WHERE type_name = 'user' AND intent_name = 'nlu_fallback'")
         return [json.loads(data)["text"] for (data,) in rows]
@@ -96,7 +96,7 @@ def test_report_lists_unsure_and_off_topic_but_not_answered_questions(talked: Se
 
 @pytest.mark.stack
 def test_plain_text_report(talked: Settings) -> None:
-    code, out, _ = run_report("--endpoints", str(talked.endpoints), "--top", "1")
+    code, out, _ = run_report("--endpoints", str(talked.state_dir / "endpoints.yml"), "--top", "1")
     assert code == 0
     assert out.index("NOT IN THE ARTICLE") < out.index("UNSURE") < out.index("OFF-TOPIC")
     assert "duration: chief technology officer" in out and "- how long to become a CTO" in out
