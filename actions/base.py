@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Context
 from actions.profile import profile_opening
-from actions.render import LOOKUP_FAILED, Reply, button, render_text
+from actions.render import LOOKUP_FAILED, Reply, button, render_text, slack_message
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,10 @@ class KnowledgeAction(Action, ABC):
             reply.text = f"{profile_opening(ctx)}\n{reply.text}"
         if reply.sections and not reply.buttons:
             reply.buttons = [b for b in DEFAULT_SUGGESTIONS if b["payload"] != f"/{self.question}"][:3]
-        dispatcher.utter_message(text=render_text(reply), buttons=reply.buttons or None)
+        if reply.table and ctx.channel == "slack":
+            dispatcher.utter_message(json_message=slack_message(reply))
+        else:
+            dispatcher.utter_message(text=render_text(reply), buttons=reply.buttons or None)
         return remember(reply, reply.question or self.question) + back_to_form
 
 

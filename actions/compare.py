@@ -1,23 +1,23 @@
 """Side-by-side comparisons: EM vs director (the article's table), other roles, certs, degrees."""
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 from actions.base import KnowledgeAction
 from actions.context import Context
-from actions.render import Reply, button, figure, join, role_label, title
+from actions.render import Reply, Table, button, figure, join, role_label, title
 from knowledge import queries
 from knowledge.records import Certification, Degree, Role
 
 Row = Tuple[str, str, str]
 
 
-def table(left: str, right: str, rows: Sequence[Row]) -> str:
-    """Short table-like text: a dimension, then each side on its own line."""
+def table(left: str, right: str, rows: Sequence[Row], **reply: Any) -> Reply:
+    """Short table-like text (a dimension, then each side on its own line), and the table itself."""
     lines = [f"{title(left)} vs {right}:"]
     for dimension, left_text, right_text in rows:
         lines += [f"• {title(dimension)}", f"   {title(left)}: {left_text}", f"   {title(right)}: {right_text}"]
-    return "\n".join(lines)
+    return Reply("\n".join(lines), table=Table(left, right, tuple(rows)), **reply)
 
 
 def or_none(items: Sequence[str]) -> str:
@@ -28,7 +28,7 @@ def compare_roles(left: Role, right: Role) -> Reply:
     comparison = queries.compare_roles(left.name, right.name)
     if comparison:
         rows = [(r.dimension, r.left, r.right) for r in comparison.rows]
-        return Reply(table(role_label(left.name), role_label(right.name), rows), sections=(comparison.section,))
+        return table(role_label(left.name), role_label(right.name), rows, sections=(comparison.section,))
     rows = [
         ("stage", queries.stage(left.stage).name, queries.stage(right.stage).name),
         ("skills", or_none(left.skills), or_none(right.skills)),
@@ -37,8 +37,7 @@ def compare_roles(left: Role, right: Role) -> Reply:
         ("next steps", or_none([role_label(r) for r in left.next_steps]),
          or_none([role_label(r) for r in right.next_steps])),
     ]
-    return Reply(table(role_label(left.name), role_label(right.name), rows),
-                 sections=(left.section, right.section))
+    return table(role_label(left.name), role_label(right.name), rows, sections=(left.section, right.section))
 
 
 def compare_certifications(left: Certification, right: Certification) -> Reply:
@@ -49,7 +48,7 @@ def compare_certifications(left: Certification, right: Certification) -> Reply:
         ("stage", stage_of(left), stage_of(right)),
         ("what it does for you", or_none(left.benefits), or_none(right.benefits)),
     ]
-    return Reply(table(left.acronym, right.acronym, rows), sections=(left.section, right.section))
+    return table(left.acronym, right.acronym, rows, sections=(left.section, right.section))
 
 
 def compare_degrees(left: Degree, right: Degree) -> Reply:
@@ -67,7 +66,7 @@ def compare_degrees(left: Degree, right: Degree) -> Reply:
         ("pay", pay(left), pay(right)),
     ]
     figures = [f for d in (left, right) for f in (d.duration, d.premium) if f]
-    return Reply(table(left.name, right.name, rows),
+    return table(left.name, right.name, rows,
                  sections=(left.section, right.section) + tuple(f.section for f in figures),
                  citations=tuple(f.citation for f in figures if f.citation))
 

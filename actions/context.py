@@ -36,6 +36,7 @@ class Context:
     entities: Dict[str, List[str]] = field(default_factory=dict)
     slots: Dict[str, Any] = field(default_factory=dict)
     starts: Dict[str, int] = field(default_factory=dict)  # "label:value" -> where it starts in text
+    channel: str = ""  # "rest", "socketio", "slack", "cmdline"
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Context:
@@ -55,6 +56,7 @@ class Context:
             entities=entities,
             slots=dict(tracker.slots),
             starts=starts,
+            channel=tracker.get_latest_input_channel() or "",
         )
 
     def entity(self, label: str) -> Optional[str]:

@@ -27,6 +27,14 @@ class Reply:
     question: Optional[str] = None  # the question answered, for follow-ups ("what about X?")
     gap: Optional[str] = None  # what the article could not answer ("salary: Germany"), for curators
     personal: bool = False  # open with the user's profile ("As a project engineer aiming for …:")
+    table: Optional[Table] = None  # a side-by-side comparison, laid out natively where a channel can
+
+
+@dataclass(frozen=True)
+class Table:
+    left: str
+    right: str
+    rows: Tuple[Tuple[str, str, str], ...]  # (dimension, left value, right value)
 
 
 def source_line(sections: Sequence[str], citations: Sequence[Citation] = ()) -> str:
@@ -112,3 +120,23 @@ def role_label(name: str) -> str:
 
 def path_text(names: Sequence[str]) -> str:
     return " → ".join(role_label(name) for name in names)
+
+
+def slack_message(reply: Reply) -> Dict[str, Any]:
+    """A comparison as Slack blocks: a header, one section per dimension with two fields."""
+    table = reply.table
+    blocks: List[Dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"{title(table.left)} vs {table.right}"[:150]}}
+    ]
+    for dimension, left, right in table.rows:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{title(dimension)}*"},
+                       "fields": [{"type": "mrkdwn", "text": f"*{title(table.left)}*\n{left}"[:2000]},
+                                  {"type": "mrkdwn", "text": f"*{title(table.right)}*\n{right}"[:2000]}]})
+    source = source_line(reply.sections, reply.citations)
+    if source:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": source}]})
+    if reply.buttons:
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": b["title"][:75]}, "value": b["payload"]}
+            for b in reply.buttons]})
+    return {"text": render_text(reply), "blocks": blocks}

@@ -140,3 +140,15 @@ async def test_unsure_nlu_still_answers_about_the_named_subject(entities, last_q
     """nlu_fallback and inform both run action_answer_follow_up (data/rules.yml)."""
     reply, _, _ = await run("inform", entities=entities, slots={"last_question": last_question})
     assert expected in reply
+
+
+async def test_a_comparison_on_slack_is_sent_as_blocks_with_fields() -> None:
+    dispatcher = CollectingDispatcher()
+    latest = {"intent": {"name": "compare"}, "text": "EM vs director",
+              "entities": [{"entity": "role", "value": "engineering manager"},
+                           {"entity": "role", "value": "engineering director"}]}
+    events = [{"event": "user", "input_channel": "slack", "parse_data": latest}]
+    await ANSWERS["compare"]().run(dispatcher, Tracker("u", {}, latest, events, False, None, {}, "action_listen"), {})
+    message = dispatcher.messages[0]["custom"]
+    fields = [block["fields"] for block in message["blocks"] if "fields" in block]
+    assert len(fields) == 7 and "Mostly tactical" in message["text"]

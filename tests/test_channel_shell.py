@@ -1,4 +1,4 @@
-"""`make shell` as a user drives it: a question, its answer, a button picked from the list, quit."""
+"""`make shell` as a user drives it: questions, buttons picked from choice lists, the planner, a comparison."""
 from __future__ import annotations
 
 import os
@@ -15,6 +15,13 @@ PROMPT = "Your input ->"
 DOWN = "\x1b[B"
 
 
+def choose(shell: pexpect.spawn, position: int) -> None:
+    """Pick the choice ``position`` places below the highlighted first one."""
+    for _ in range(position):
+        shell.send(DOWN)
+    shell.send("\r")
+
+
 def test_shell_answers_offers_buttons_and_quits(tmp_path, trained_model, knowledge_db) -> None:
     settings = private_stack_settings(tmp_path)
     env = dict(os.environ, CAREER_COACH_ACTION_PORT=str(settings.action_port),
@@ -29,9 +36,26 @@ def test_shell_answers_offers_buttons_and_quits(tmp_path, trained_model, knowled
         shell.expect_exact("$121,560", timeout=60)
         shell.expect_exact("Where do these figures come from?")  # buttons, as a choice list
         shell.expect_exact("Type out your own message")
-        shell.send(DOWN)
-        shell.send("\r")  # choose the second button
+        choose(shell, 1)  # the second button
         shell.expect_exact("payscale.com", timeout=60)
+        shell.expect_exact(PROMPT)
+        # The planner: its questions come with choice lists; the years are typed.
+        shell.sendline("help me plan my career")
+        shell.expect_exact("What's your current role?", timeout=60)
+        choose(shell, 0)  # the first choice: staff engineer
+        shell.expect_exact("How many years of experience", timeout=60)
+        shell.expect_exact(PROMPT)
+        shell.sendline("3")
+        shell.expect_exact("Which role are you aiming for?", timeout=60)
+        choose(shell, 1)  # project engineer, then engineering manager
+        shell.expect_exact("Your path", timeout=60)
+        shell.expect_exact("Type out your own message")
+        choose(shell, 3)  # past the plan's three suggestions: type a message
+        shell.expect_exact(PROMPT)
+        shell.sendline("EM vs director")
+        shell.expect_exact("Mostly strategic", timeout=60)
+        shell.expect_exact("Type out your own message")
+        choose(shell, 3)
         shell.expect_exact(PROMPT)
         shell.sendline("/stop")
         shell.expect(pexpect.EOF, timeout=60)

@@ -283,3 +283,14 @@ def test_buttons_are_blocks_and_a_click_is_answered(slack):
 def test_rest_channel_still_open_beside_slack(slack):
     """The Slack channel's signature check applies to Slack's webhook only."""
     assert "$121,560" in Conversation(slack["rasa"]).say("how much do engineering managers make?")
+
+
+def test_comparison_is_laid_out_as_fields(slack):
+    ivan = user(slack, "U_COMPARE")
+    posts = ivan.say("EM vs director", "Mostly tactical")
+    comparison = next(post for post in posts if "Mostly tactical" in post["text"])
+    blocks = comparison["blocks"]
+    assert blocks[0]["type"] == "header" and "vs" in blocks[0]["text"]["text"]
+    focus = next(block for block in blocks if block.get("text", {}).get("text") == "*Focus*")
+    assert [field["text"].split("\n")[1] for field in focus["fields"]] == ["Mostly tactical.", "Mostly strategic."]
+    assert any(block["type"] == "context" and "Source:" in block["elements"][0]["text"] for block in blocks)
