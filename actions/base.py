@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Context
 from actions.profile import profile_opening
-from actions.render import LOOKUP_FAILED, Reply, button, render_text, slack_message
+from actions.render import LOOKUP_FAILED, Reply, button, render_text, slack_message, unique
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,9 @@ class KnowledgeAction(Action, ABC):
             logger.exception("%s failed for sender %s", self.action_name, tracker.sender_id)
             dispatcher.utter_message(text=LOOKUP_FAILED)
             return back_to_form
+        described = ctx.self_described_role()  # "I'm a junior PM, what's next?" tells the profile too
+        if described:
+            reply.slots.setdefault("current_role", described.name)
         ctx.slots.update(reply.slots)  # the profile as this reply leaves it ("I want to become X")
         if reply.personal and profile_opening(ctx):
             reply.text = f"{profile_opening(ctx)}\n{reply.text}"
@@ -81,7 +84,7 @@ def remember(reply: Reply, question: str) -> List[EventType]:
         events.append(SlotSet("knowledge_gap", reply.gap))
     if reply.sections:
         events.append(SlotSet("last_sections", list(reply.sections)))
-        events.append(SlotSet("last_citations", [c.key for c in reply.citations]))
+        events.append(SlotSet("last_citations", unique(c.key for c in reply.citations)))
     return events
 
 

@@ -20,8 +20,8 @@ def table(left: str, right: str, rows: Sequence[Row], **reply: Any) -> Reply:
     return Reply("\n".join(lines), table=Table(left, right, tuple(rows)), **reply)
 
 
-def or_none(items: Sequence[str]) -> str:
-    return join(items, "or") if items else "not stated in the article"
+def or_none(items: Sequence[str], conjunction: str = "or") -> str:
+    return join(items, conjunction) if items else "not stated in the article"
 
 
 def compare_roles(left: Role, right: Role) -> Reply:
@@ -31,7 +31,7 @@ def compare_roles(left: Role, right: Role) -> Reply:
         return table(role_label(left.name), role_label(right.name), rows, sections=(comparison.section,))
     rows = [
         ("stage", queries.stage(left.stage).name, queries.stage(right.stage).name),
-        ("skills", or_none(left.skills), or_none(right.skills)),
+        ("skills", or_none(left.skills, "and"), or_none(right.skills, "and")),
         ("reports to", or_none([role_label(r) for r in left.reports_to]),
          or_none([role_label(r) for r in right.reports_to])),
         ("next steps", or_none([role_label(r) for r in left.next_steps]),
@@ -46,7 +46,7 @@ def compare_certifications(left: Certification, right: Certification) -> Reply:
     rows = [
         ("full name", left.name, right.name),
         ("stage", stage_of(left), stage_of(right)),
-        ("what it does for you", or_none(left.benefits), or_none(right.benefits)),
+        ("what it does for you", or_none(left.benefits, "and"), or_none(right.benefits, "and")),
     ]
     return table(left.acronym, right.acronym, rows, sections=(left.section, right.section))
 
@@ -62,7 +62,7 @@ def compare_degrees(left: Degree, right: Degree) -> Reply:
         return "no figure in the article"
     rows = [
         ("length", length(left), length(right)),
-        ("teaches", or_none(left.teaches), or_none(right.teaches)),
+        ("teaches", or_none(left.teaches, "and"), or_none(right.teaches, "and")),
         ("pay", pay(left), pay(right)),
     ]
     figures = [f for d in (left, right) for f in (d.duration, d.premium) if f]

@@ -6,7 +6,7 @@ from typing import Optional
 from actions.base import ANSWERS, KnowledgeAction, answer_as
 from actions.clarify import SUBJECT_QUESTIONS
 from actions.context import Context
-from actions.render import Reply, article, button, join, role_label
+from actions.render import Reply, article, button, join, role_label, unique
 from knowledge import queries
 
 NOT_REPEATABLE = {"ask_source", "state_goal"}
@@ -22,7 +22,7 @@ class ActionAnswerSource(KnowledgeAction):
 
     def answer(self, ctx: Context) -> Reply:
         sections = ctx.slot("last_sections") or []
-        citations = [queries.citation(key) for key in ctx.slot("last_citations") or []]
+        citations = [queries.citation(key) for key in unique(ctx.slot("last_citations") or [])]
         if not sections:
             everything = [queries.citation(key) for key in ("payscale", "gmac")]
             text = ("Everything I say comes from the article “How to Advance in Engineering: The Path "

@@ -93,9 +93,7 @@ class ActionAnswerOutlook(KnowledgeAction):
 
     def answer(self, ctx: Context) -> Reply:
         outlook, roi = queries.topic("outlook"), queries.topic("roi")
-        employers = join(queries.employers())
-        text = f"{outlook.text} {roi.text} Top companies such as {employers} keep posting engineering management roles."
-        return Reply(text, sections=(outlook.section, roi.section),
+        return Reply(f"{outlook.text} {roi.text}", sections=(outlook.section, roi.section),
                      buttons=[button("How much do engineering managers make?", "ask_salary",
                                      role="engineering manager"),
                               button("What is an MEM?", "ask_education", degree="MEM")])

@@ -92,16 +92,20 @@ class ActionAnswerNextStep(KnowledgeAction):
         role, clarify = role_or_clarify(ctx, self.question, own=True)
         if clarify:
             return clarify
-        steps = queries.next_steps(role.name)
-        if steps:
-            text = (f"After {article(role_label(role.name))}, common next steps are "
-                    f"{join([role_label(s) for s in steps], 'or')}.")
-        else:
+        named = queries.next_steps(role.name)
+        edges = [step for step in queries.steps_from(role.name) if step.to_role not in named]
+        if not named and not edges:
             text = (f"The article doesn't name a step after {article(role_label(role.name))}. "
                     f"Its typical ladder is {path_text(queries.typical_ladder())}.")
-        next_role = steps[0] if steps else None
-        return Reply(text, sections=(role.section,), slots=role_slots(role), personal=True,
-                     gap=None if steps else f"next step: {role.name}",
+            return Reply(text, sections=(role.section,), slots=role_slots(role), personal=True,
+                         gap=f"next step: {role.name}")
+        options = [role_label(name) for name in named] + [
+            role_label(s.to_role) + (f" ({figure(s.duration)}, depending on the industry)" if s.duration else "")
+            for s in edges]
+        text = f"After {article(role_label(role.name))}, common next steps are {join(options, 'or')}."
+        sections = (role.section,) + tuple(s.section for s in edges)
+        next_role = named[0] if named else edges[0].to_role
+        return Reply(text, sections=sections, slots=role_slots(role), personal=True,
                      buttons=suggestions(next_role, "ask_requirements", "ask_role_info"))
 
 

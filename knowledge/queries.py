@@ -114,6 +114,12 @@ def next_steps(role: str) -> list[str]:
     return list(_known_role(role).next_steps)
 
 
+def steps_from(role: str) -> list[Step]:
+    """The progression edges out of ``role``, in the KB's order."""
+    name = _known_role(role).name
+    return [step for step in reader.edges(_url()) if step.from_role == name]
+
+
 def reports_to(role: str) -> list[str]:
     """Whom ``role`` reports to, per the article (may be empty)."""
     return list(_known_role(role).reports_to)
