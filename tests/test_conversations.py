@@ -91,6 +91,10 @@ CONVERSATIONS: dict = {
     "path between two roles": [
         turn("what are the steps from project engineer to engineering director?", "engineering manager"),
     ],
+    "next step for a junior PM follows the ladder, with its duration": [
+        turn("I'm a junior project manager, what's next?", "project manager", "5–8 years"),
+        turn("and who hires engineering managers?", "Deloitte"),
+    ],
     "next step after EM": [
         turn("what comes after engineering manager", "senior engineering manager"),
     ],
