@@ -23,14 +23,12 @@ class ActionAnswerSource(KnowledgeAction):
     def answer(self, ctx: Context) -> Reply:
         sections = ctx.slot("last_sections") or []
         citations = [queries.citation(key) for key in unique(ctx.slot("last_citations") or [])]
+        article = queries.citation(queries.ARTICLE).title
         if not sections:
-            everything = [queries.citation(key) for key in ("payscale", "gmac")]
-            text = ("Everything I say comes from the article “How to Advance in Engineering: The Path "
-                    "from Early Steps to Leadership Roles” (Mar 27, 2025). Its figures cite "
-                    + join(f"{c.publisher} ({c.title}, {c.url})" for c in everything) + ".")
+            text = (f"Everything I say comes from the article “{article}”. Its figures cite "
+                    + join(f"{c.publisher} ({c.title}, {c.url})" for c in queries.cited_sources()) + ".")
             return Reply(text, question=ctx.slot("last_question"))
-        text = ("That answer comes from the article “How to Advance in Engineering: The Path from Early "
-                "Steps to Leadership Roles” (Mar 27, 2025), section " + join(f"“{s}”" for s in sections) + ".")
+        text = f"That answer comes from the article “{article}”, section " + join(f"“{s}”" for s in sections) + "."
         if citations:
             text += " The figures are the article's, citing " + join(
                 f"{c.publisher}: {c.title} ({c.url})" for c in citations) + "."

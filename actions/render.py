@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from knowledge import queries
 from knowledge.records import Citation, Figure
 
 LOOKUP_FAILED = (
@@ -41,7 +42,7 @@ def source_line(sections: Sequence[str], citations: Sequence[Citation] = ()) -> 
     if not sections:
         return ""
     quoted = "; ".join(f"“{section}”" for section in unique(sections))
-    line = f"Source: {quoted} (How to Advance in Engineering, Mar 27, 2025)"
+    line = f"Source: {quoted} ({queries.citation(queries.ARTICLE).publisher})"
     if citations:
         line += ", citing " + " and ".join(unique(c.publisher for c in citations))
     return line + "."

@@ -33,6 +33,8 @@ from knowledge.records import (
 SALARY_FIGURES = ("salary_low", "salary_high", "salary_average")
 _EXACT_ONLY_LENGTH = 4  # forms this short (or all capitals) are matched exactly, never fuzzily
 
+ARTICLE = "article"  # the citation record of the article itself
+
 
 def _url() -> str:
     return default_url()
@@ -220,6 +222,11 @@ def figures() -> list[Figure]:
 def salary_figures() -> list[Figure]:
     """Salary range low, high, and the average."""
     return [figure(key) for key in SALARY_FIGURES]
+
+
+def cited_sources() -> list[Citation]:
+    """The outside sources the article cites for its figures (not the article itself)."""
+    return [c for key, c in reader.citations(_url()).items() if key != ARTICLE]
 
 
 def citation(key: str) -> Citation:
