@@ -14,12 +14,13 @@ WEB_JS    := bot/web/static/vendor/socket.io.min.js
 KB_INPUTS := $(wildcard knowledge/*.py knowledge/data/*.yml)
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard bot/components/*.py) $(VOCAB)
 
-.PHONY: help setup run test train shell kb lint validate clean report
+.PHONY: help setup run test train shell kb lint validate clean report bench
 
 help:
 	@echo "make run    set everything up, then serve the bot (REST on :5005, actions on :5055)"
 	@echo "make test   set everything up, then run the whole test suite"
 	@echo "make report the questions the bot could not answer, from the conversations kept (var/)"
+	@echo "make bench  time training, start-up, memory, latency and throughput (bench/results/)"
 	@echo "make train | kb | shell | lint | clean"
 
 setup: $(INSTALLED) $(KB_DB) $(MODEL) $(WEB_JS)
@@ -65,6 +66,11 @@ shell: setup
 
 test: setup
 	$(PY) -m pytest
+
+# Speed: training, start-up, memory, latency and throughput over loopback (bench/run.py); results in
+# bench/results/ (git-ignored).
+bench: setup
+	$(PY) -m bench.run
 
 # The curators' knowledge-gap report over the tracker store in endpoints.yml (bot/report.py).
 report: $(INSTALLED)

@@ -19,6 +19,7 @@ TRACKER_URL = "CAREER_COACH_TRACKER_URL"
 TRACKER_PASSWORD = "CAREER_COACH_TRACKER_PASSWORD"
 REDIS_URL = "CAREER_COACH_REDIS_URL"
 REDIS_PASSWORD = "CAREER_COACH_REDIS_PASSWORD"
+LOCK_KEY_PREFIX = "careercoach"  # Rasa ignores a prefix that is not alphanumeric (no "_" or "-")
 
 
 def tracker_store(env: Mapping[str, str], state_dir: Path) -> Dict[str, Any]:
@@ -41,7 +42,7 @@ def lock_store(env: Mapping[str, str]) -> Dict[str, Any]:
         return {"type": "in_memory"}
     url = urlparse(env[REDIS_URL])
     store: Dict[str, Any] = {"type": "redis", "url": url.hostname or "localhost", "port": url.port or 6379,
-                             "db": int(url.path.strip("/") or 0), "key_prefix": "career_coach"}
+                             "db": int(url.path.strip("/") or 0), "key_prefix": LOCK_KEY_PREFIX}
     if env.get(REDIS_PASSWORD):
         store["password"] = "${" + REDIS_PASSWORD + "}"
     return store

@@ -1,0 +1,58 @@
+"""Conversations survive restarts (embedded default: SQLite tracker store in the state folder), and
+the profile survives a new session (domain.yml: 60-minute sessions, slots carried over).
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import requests
+
+from bot.servers import stack
+from tests.stack import Conversation, play, private_stack_settings, turn
+
+EXPIRED_S = 2 * 3600  # older than domain.yml's 60-minute session_expiration_time
+
+
+def _events(db: Path, sender: str, type_name: str) -> int:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT count(*) FROM events WHERE sender_id = ? AND type_name = ?",
+                                  (sender, type_name)).fetchone()[0]
+
+
+def _age_conversation(db: Path, sender: str, seconds: float) -> None:
+    """Move every stored event of ``sender`` ``seconds`` into the past (both timestamp copies)."""
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE events SET timestamp = timestamp - ?, "
+            "data = json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - ?) WHERE sender_id = ?",
+            (seconds, seconds, sender))
+
+
+def test_restart_keeps_every_conversation_and_a_new_session_keeps_the_profile(
+        trained_model: Path, knowledge_db: str, tmp_path: Path) -> None:
+    settings = private_stack_settings(tmp_path)
+    settings.web_port = 0
+    db = tmp_path / "conversations.db"
+    certs, profile = Conversation(settings.rasa_url), Conversation(settings.rasa_url)
+    with stack(settings):
+        play(certs, [turn("what certs do I need for project manager?", "PMP", "CSM")])
+        play(profile, [turn("I'm a project engineer", "Got it"),
+                       turn("I want to become an engineering director",
+                            "As a project engineer aiming for engineering director")])
+    assert db.exists(), "the default tracker store is an SQLite file in the state folder"
+
+    with stack(settings):  # a new Rasa server and action server on the same state folder
+        for user in (certs, profile):
+            user.session = requests.Session()  # the old server's connections are gone
+        play(certs, [turn("and how much do they earn?", "no salary figure for a project manager", "$121,560")])
+        play(profile, [turn("how long will that take?", "As a project engineer aiming for engineering director",
+                            "doesn't say how long")])
+
+        assert _events(db, profile.sender, "session_started") == 1
+        _age_conversation(db, profile.sender, EXPIRED_S)  # as if the user came back two hours later
+        play(profile, [turn("what comes next for me?", "As a project engineer", "engineering manager")])
+        assert _events(db, profile.sender, "session_started") == 2, "an expired session starts a new one"
+
+    assert _events(db, certs.sender, "user") == 2
+    assert _events(db, profile.sender, "user") == 4
