@@ -5,6 +5,7 @@ query unchecked; what the KB does not know comes back as ``unknown``.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
@@ -17,6 +18,7 @@ from knowledge.records import Certification, Degree, DisciplineMove, Role, Stage
 MAX_ECHO = 60  # at most this much of a user's own words is ever repeated back
 SELF_DESCRIPTION = re.compile(r"\b(i'?m|i am|im|currently|i work as|i'?ve been)\b", re.IGNORECASE)
 ABOUT_USER = re.compile(r"\b(me|my|myself)\b|\bi\b(?!'?m)", re.IGNORECASE)
+LIST_SLOTS = ("last_sections", "last_citations")
 SELF_DESCRIPTION_GAP = 8  # characters between "I'm" and the role: " a ", " an ", " now a "
 
 
@@ -54,7 +56,7 @@ class Context:
             intent=((message.get("intent") or {}).get("name") or ""),
             text=str(message.get("text") or ""),
             entities=entities,
-            slots=dict(tracker.slots),
+            slots=clean_slots(tracker.slots),
             starts=starts,
             channel=tracker.get_latest_input_channel() or "",
         )
@@ -166,6 +168,29 @@ class Context:
             if self.entities.get(kind):
                 return kind
         return self.slot("subject_kind")
+
+
+def clean_slots(slots: Dict[str, Any]) -> Dict[str, Any]:
+    """Slot values of the shapes the actions use; anything else (all slots are typed ``any``: a
+    tracker kept from an older version, or one edited through Rasa's HTTP API, may hold a list or
+    an object anywhere) becomes None.
+
+    The remembered sections and citations are lists of text, years of experience a number, every
+    other slot text.
+    """
+    cleaned: Dict[str, Any] = {}
+    for name, value in (slots or {}).items():
+        if name in LIST_SLOTS:
+            value = [item for item in value if isinstance(item, str)] if isinstance(value, list) else None
+        elif name == "years_experience":
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            value = value if number and math.isfinite(value) else None
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str):
+            value = None
+        cleaned[name] = value
+    return cleaned
 
 
 def echo(text: Optional[str]) -> str:

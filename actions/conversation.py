@@ -1,13 +1,15 @@
 """Turns that lean on the conversation so far: "source?" and "what about X?" follow-ups."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 from actions.base import ANSWERS, KnowledgeAction, answer_as
 from actions.clarify import SUBJECT_QUESTIONS
 from actions.context import Context
 from actions.render import Reply, article, button, join, role_label, unique
 from knowledge import queries
+from knowledge.errors import UnknownSubject
+from knowledge.records import Citation
 
 NOT_REPEATABLE = {"ask_source", "state_goal"}
 PENDING_ON_PROFILE = {"skill_gap", "plan_path"}  # questions that wait for the user's current role
@@ -16,13 +18,25 @@ SUBJECT_LABELS = tuple(SUBJECT_QUESTIONS) + ("ambiguous_role", "unknown_role", "
 KIND_OF_LABEL = {"ambiguous_role": "role", "unknown_role": "role", "not_covered": "role"}
 
 
+def known_citations(keys: List[str]) -> List[Citation]:
+    """The citations with these keys, skipping any the KB no longer has (a conversation kept from
+    before a rebuild may remember them)."""
+    found = []
+    for key in unique(keys):
+        try:
+            found.append(queries.citation(key))
+        except UnknownSubject:
+            continue
+    return found
+
+
 class ActionAnswerSource(KnowledgeAction):
     action_name = "action_answer_source"
     question = "ask_source"
 
     def answer(self, ctx: Context) -> Reply:
         sections = ctx.slot("last_sections") or []
-        citations = [queries.citation(key) for key in unique(ctx.slot("last_citations") or [])]
+        citations = known_citations(ctx.slot("last_citations") or [])
         article = queries.citation(queries.ARTICLE).title
         if not sections:
             text = (f"Everything I say comes from the article “{article}”. Its figures cite "

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from bot.channels import slack_enabled
-from bot.servers import BIN, ROOT, Settings, action_server, child_environment, runtime_endpoints, stack
+from bot.servers import ROOT, Settings, action_server, child_environment, rasa_command, runtime_endpoints, stack
 
 
 def serve(settings: Settings) -> int:
@@ -27,7 +27,7 @@ def serve(settings: Settings) -> int:
 
 def shell(settings: Settings) -> int:
     with action_server(settings):
-        command = [str(BIN / "rasa"), "shell", "--model", str(settings.model),
+        command = [*rasa_command("shell"), "--model", str(settings.model),
                    "--endpoints", str(runtime_endpoints(settings)),
                    "--interface", settings.host, "--port", str(settings.rasa_port)]
         return subprocess.call(command, cwd=ROOT, env=child_environment(settings))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 from bot.channels import write_credentials
+from bot.preflight import check_stores
 from bot.stores import write_endpoints
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +69,8 @@ class Settings:
 
 
 def action_server_command(settings: Settings) -> List[str]:
-    return [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-            "--port", str(settings.action_port)]
+    """rasa_sdk's server, started by actions/__main__.py only once the knowledge base reads."""
+    return [str(BIN / "python"), "-m", "actions", "--actions", "actions", "--port", str(settings.action_port)]
 
 
 def runtime_endpoints(settings: Settings) -> Path:
@@ -77,9 +78,15 @@ def runtime_endpoints(settings: Settings) -> Path:
     return write_endpoints(settings.endpoints, settings.state_dir / "endpoints.yml", os.environ, settings.action_url)
 
 
+def rasa_command(*arguments: str) -> List[str]:
+    """``rasa <arguments>`` with Career Coach's guards installed (bot/rasa_server.py)."""
+    return [str(BIN / "python"), "-m", "bot.rasa_server", *arguments]
+
+
 def rasa_server_command(settings: Settings) -> List[str]:
-    credentials = write_credentials(settings.credentials, settings.state_dir / "credentials.yml", os.environ)
-    return [str(BIN / "rasa"), "run", "--model", str(settings.model),
+    credentials = write_credentials(settings.credentials, settings.state_dir / "credentials.yml", os.environ,
+                                    settings.cors_origins)
+    return [*rasa_command("run"), "--model", str(settings.model),
             "--endpoints", str(runtime_endpoints(settings)), "--credentials", str(credentials),
             "--interface", settings.host, "--port", str(settings.rasa_port),
             "--cors", *settings.cors_origins]
@@ -98,12 +105,24 @@ def child_environment(settings: Settings) -> Dict[str, str]:
     return env
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float, name: str) -> None:
-    """Poll ``url`` until it answers; fail early with the log's tail if the process died."""
+def last_line(log: Optional[Path]) -> str:
+    """The last non-empty line of ``log`` ("" if none)."""
+    try:
+        lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    except (OSError, AttributeError):
+        return ""
+    return lines[-1].strip() if lines else ""
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, name: str,
+                  log: Optional[Path] = None) -> None:
+    """Poll ``url`` until it answers; fail early with the log's last line if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with code {process.returncode} before it was ready")
+            said = last_line(log)
+            raise RuntimeError(f"{name} exited with code {process.returncode} before it was ready"
+                               + (f": {said}" if said else ""))
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -134,7 +153,8 @@ def stop(process: Optional[subprocess.Popen]) -> None:
 def action_server(settings: Settings) -> Iterator[subprocess.Popen]:
     process = start(action_server_command(settings), settings, "actions")
     try:
-        wait_until_up(f"{settings.action_url}/health", process, 60, "the action server")
+        wait_until_up(f"{settings.action_url}/health", process, 60, "the action server",
+                      settings.log_dir / "actions.log")
         yield process
     finally:
         stop(process)
@@ -144,6 +164,7 @@ def action_server(settings: Settings) -> Iterator[subprocess.Popen]:
 def rasa_server(settings: Settings) -> Iterator[subprocess.Popen]:
     if not settings.model.exists():
         raise RuntimeError(f"no trained model at {settings.model}: run `make train`")
+    check_stores(os.environ)  # seconds, not Rasa's minutes of retries
     process = start(rasa_server_command(settings), settings, "rasa")
     try:
         wait_until_up(f"{settings.rasa_url}/", process, 180, "the Rasa server")
@@ -170,5 +191,6 @@ def web_server(settings: Settings) -> Iterator[Optional[subprocess.Popen]]:
 def stack(settings: Optional[Settings] = None) -> Iterator[Settings]:
     """The servers, up and answering, for the duration of the ``with`` block."""
     settings = settings or Settings()
+    check_stores(os.environ)  # before starting anything
     with action_server(settings), rasa_server(settings), web_server(settings):
         yield settings

@@ -16,9 +16,15 @@ What this subclass changes:
 - Replies are posted as the bot without ``as_user``, which apps with granular scopes may not send.
 - Up to 25 buttons are sent (Slack's limit for an actions block); Rasa drops all buttons beyond 5,
   and the bot's "Which manager do you mean?" offers 6.
+- Signed but malformed requests (body not a JSON object, form without a readable ``payload``) get
+  400 (Rasa: 500); interactions other than buttons and menus are acknowledged and ignored.
+- The limits of every public channel (bot/channels/limits.py): control characters removed; empty
+  or over-long messages, and senders over the rate limit, get a polite reply in the thread.
 """
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections import OrderedDict
 from http import HTTPStatus
@@ -30,6 +36,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels import limits
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +77,7 @@ class CareerCoachSlackInput(SlackInput):
         super().__init__(*args, **kwargs)
         self.slack_api_url = slack_api_url or None
         self._received: OrderedDict[Tuple[str, str], None] = OrderedDict()
+        self.limiter = limits.RateLimiter()
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -94,9 +103,17 @@ class CareerCoachSlackInput(SlackInput):
                 return response.text("Request not signed by Slack in the last 5 minutes.",
                                      status=HTTPStatus.UNAUTHORIZED)
             if request.headers.get("content-type") == "application/json":
-                body = request.json or {}
+                body = _json_object(request.body)
+                if body is None:
+                    return response.text("Expected a JSON object.", status=HTTPStatus.BAD_REQUEST)
                 if body.get("type") == "url_verification":
                     return response.json({"challenge": body.get("challenge", "")})
+            elif request.headers.get("content-type") == "application/x-www-form-urlencoded":
+                payload = _json_object((request.form.get("payload") or "").encode())
+                if payload is None:
+                    return response.text("Expected a JSON payload.", status=HTTPStatus.BAD_REQUEST)
+                if not self._is_interactive_message(payload):
+                    return response.text("Interaction ignored.")
             return None
 
         return slack_webhook
@@ -109,6 +126,17 @@ class CareerCoachSlackInput(SlackInput):
                         request.headers.get("x-slack-retry-num", "-"),
                         request.headers.get("x-slack-retry-reason", "second event"))
             return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
+        text = limits.clean_text(text or "")
+        refusal = limits.refusal(text)
+        if not self.limiter.allow(str(sender_id)):
+            refusal = limits.RATE_LIMITED
+        if refusal:
+            out = (metadata or {}).get("out_channel")
+            thread = (metadata or {}).get("thread_id") if self.use_threads else None
+            task = asyncio.create_task(self.get_output_channel(out, thread).send_text_message(sender_id, refusal))
+            self._background_tasks.add(task)
+            task.add_done_callback(self._background_tasks.discard)
+            return response.text("")
         return await super().process_message(request, on_new_message, text, sender_id, metadata)
 
     def _already_received(self, request: Request) -> bool:
@@ -133,3 +161,12 @@ class CareerCoachSlackInput(SlackInput):
     def _message_key(event: Dict[str, Any]) -> Optional[Tuple[str, str]]:
         channel, ts = event.get("channel"), event.get("ts") or event.get("event_ts")
         return (channel, ts) if channel and ts else None
+
+
+def _json_object(raw: bytes) -> Optional[Dict[str, Any]]:
+    """``raw`` parsed as a JSON object; None when it is not one."""
+    try:
+        parsed = json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return parsed if isinstance(parsed, dict) else None

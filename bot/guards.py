@@ -1,0 +1,76 @@
+"""Inside the Rasa server: a custom action that cannot run still gets the user a polite reply.
+
+Rasa 3.6 logs a failing ``RemoteAction`` (action server down, refusing, erroring, or slow) and sends
+the user nothing, and it waits up to 5 minutes for an answer. :func:`install` wraps
+``RemoteAction.run`` once, in the Rasa server process (``python -m bot.rasa_server``), so that
+
+- each call to the action server is bounded by ``CAREER_COACH_ACTION_TIMEOUT`` seconds (default 10);
+- on a connection error, timeout or error status the user gets :data:`UNAVAILABLE` as a bot message
+  (a ``BotUttered`` event, which the processor sends to the output channel), at most once per user
+  message (a form calls several custom actions per turn), and the log gets one line;
+- a rejection (``ActionExecutionRejection``, the action server's 400 for a form) is passed on as before.
+
+The conversation stays usable: the next message calls the action server again.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections import OrderedDict
+from typing import Any, List, Tuple
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.events import BotUttered, Event
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a moment."
+TIMEOUT_ENV = "CAREER_COACH_ACTION_TIMEOUT"
+DEFAULT_TIMEOUT = 10.0
+_REMEMBERED_TURNS = 1000
+_apologised: OrderedDict[Tuple[str, str], None] = OrderedDict()
+
+
+def action_timeout() -> float:
+    """Seconds one call to the action server may take (``CAREER_COACH_ACTION_TIMEOUT``)."""
+    try:
+        return max(0.1, float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def _first_failure_this_turn(tracker: Any) -> bool:
+    """True once per (sender, user message): one apology per turn, however many actions fail."""
+    latest = getattr(tracker, "latest_message", None)
+    key = (str(tracker.sender_id), str(getattr(latest, "message_id", None) or len(tracker.events)))
+    if key in _apologised:
+        return False
+    _apologised[key] = None
+    while len(_apologised) > _REMEMBERED_TURNS:
+        _apologised.popitem(last=False)
+    return True
+
+
+def install() -> None:
+    """Wrap ``RemoteAction.run`` (idempotent)."""
+    original = RemoteAction.run
+    if getattr(original, "career_coach_guard", False):
+        return
+
+    async def guarded_run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any,
+                          domain: Any) -> List[Event]:
+        timeout = action_timeout()
+        try:
+            return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), timeout)
+        except ActionExecutionRejection:
+            raise
+        except asyncio.TimeoutError:
+            problem = f"no answer within {timeout:g} s"
+        except Exception as error:  # connection refused, error status, invalid response
+            problem = str(error.__cause__ or error) or type(error).__name__
+        logger.error("Custom action '%s' failed (%s); the user was told to try again.", self.name(), problem)
+        return [BotUttered(text=UNAVAILABLE)] if _first_failure_this_turn(tracker) else []
+
+    guarded_run.career_coach_guard = True  # type: ignore[attr-defined]
+    RemoteAction.run = guarded_run  # type: ignore[method-assign]

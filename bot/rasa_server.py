@@ -1,0 +1,40 @@
+"""`python -m bot.rasa_server <rasa arguments>`: Rasa's own command line, with Career Coach's guards.
+
+Exactly ``rasa <arguments>`` (``run``, ``shell``, ...), except that :func:`bot.speedups.install`
+(Rasa's action-response check, compiled once) and :func:`bot.guards.install` (a custom action that
+cannot run gets the user a polite reply) run first, in this process.
+
+Rasa's HTTP API stays off unless ``CAREER_COACH_API_TOKEN`` is set; then ``run`` gets
+``--enable-api --auth-token <token>`` here, inside the process, so the token never appears in the
+process list, the command line the launcher logs, or a file.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List
+
+from bot import guards, speedups
+
+API_TOKEN_ENV = "CAREER_COACH_API_TOKEN"
+
+
+def with_api(argv: List[str], token: str) -> List[str]:
+    """``argv`` plus the options that open Rasa's HTTP API behind ``token`` (for ``run`` only)."""
+    if not token or not argv or argv[0] != "run" or "--enable-api" in argv:
+        return argv
+    return [*argv, "--enable-api", "--auth-token", token]
+
+
+def main() -> None:
+    speedups.install()
+    guards.install()
+    sys.argv[1:] = with_api(sys.argv[1:], os.environ.get(API_TOKEN_ENV, "").strip())
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
