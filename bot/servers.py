@@ -11,10 +11,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import ContextManager, Dict, Iterator, List, Optional
 
 from bot.channels import write_credentials
 from bot.preflight import check_stores
@@ -150,41 +150,36 @@ def stop(process: Optional[subprocess.Popen]) -> None:
 
 
 @contextmanager
-def action_server(settings: Settings) -> Iterator[subprocess.Popen]:
-    process = start(action_server_command(settings), settings, "actions")
+def running(command: List[str], settings: Settings, name: str, url: str, timeout: float,
+            what: str) -> Iterator[subprocess.Popen]:
+    """One server process, answering at ``url``, for the duration of the ``with`` block."""
+    process = start(command, settings, name)
     try:
-        wait_until_up(f"{settings.action_url}/health", process, 60, "the action server",
-                      settings.log_dir / "actions.log")
+        wait_until_up(url, process, timeout, what, settings.log_dir / f"{name}.log")
         yield process
     finally:
         stop(process)
 
 
-@contextmanager
-def rasa_server(settings: Settings) -> Iterator[subprocess.Popen]:
+def action_server(settings: Settings) -> ContextManager[subprocess.Popen]:
+    return running(action_server_command(settings), settings, "actions", f"{settings.action_url}/health", 60,
+                   "the action server")
+
+
+def rasa_server(settings: Settings) -> ContextManager[subprocess.Popen]:
     if not settings.model.exists():
         raise RuntimeError(f"no trained model at {settings.model}: run `make train`")
     check_stores(os.environ)  # seconds, not Rasa's minutes of retries
-    process = start(rasa_server_command(settings), settings, "rasa")
-    try:
-        wait_until_up(f"{settings.rasa_url}/", process, 180, "the Rasa server")
-        yield process
-    finally:
-        stop(process)
+    return running(rasa_server_command(settings), settings, "rasa", f"{settings.rasa_url}/", 180,
+                   "the Rasa server")
 
 
-@contextmanager
-def web_server(settings: Settings) -> Iterator[Optional[subprocess.Popen]]:
+def web_server(settings: Settings) -> ContextManager[Optional[subprocess.Popen]]:
     """The demo page with the chat widget, unless web_port is 0."""
     if not settings.web_port:
-        yield None
-        return
-    process = start(web_server_command(settings), settings, "web")
-    try:
-        wait_until_up(f"{settings.web_url}/", process, 30, "the web page server")
-        yield process
-    finally:
-        stop(process)
+        return nullcontext()
+    return running(web_server_command(settings), settings, "web", f"{settings.web_url}/", 30,
+                   "the web page server")
 
 
 @contextmanager
