@@ -7,6 +7,7 @@ from actions import (  # noqa: F401
     ladder,
     landscape,
     money,
+    overview,
     planner,
     profile,
     roles,

@@ -15,6 +15,10 @@ SUBJECT_QUESTIONS: Dict[str, str] = {
     "degree": "ask_education",
     "discipline": "ask_discipline_move",
     "stage": "ask_roles_by_stage",
+    "specialization": "ask_specializations",
+    "industry": "ask_industries",
+    "employer": "ask_industries",
+    "tool": "ask_tools",
     "role": "ask_role_info",
 }
 

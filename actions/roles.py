@@ -5,7 +5,8 @@ from typing import Dict, List, Optional
 
 from actions.base import KnowledgeAction
 from actions.clarify import role_or_clarify, suggestions
-from actions.context import Context
+from actions.context import Context, RoleMention
+from actions.overview import general_path
 from actions.render import Reply, article, bullets, figure, join, path_text, role_label, title
 from knowledge import queries
 from knowledge.records import Role, Step
@@ -49,7 +50,8 @@ class ActionAnswerRoleInfo(KnowledgeAction):
         if clarify:
             return clarify
         stage = queries.stage(role.stage)
-        text = f"{title(article(role_label(role.name)))} is {article(stage.name.lower())} role. {role.summary}"
+        kind = stage.name.lower().removesuffix(" roles")
+        text = f"{title(article(role_label(role.name)))} is {article(kind)} role. {role.summary}"
         if role.responsibilities:
             text += "\n\nWhat they do:\n" + bullets(role.responsibilities)
         return Reply(text, sections=(role.section,), slots=role_slots(role),
@@ -118,6 +120,8 @@ class ActionAnswerRequirements(KnowledgeAction):
         stage = ctx.stage()
         if stage and not ctx.mentioned_roles():
             return stage_requirements(stage.key, self.question)
+        if ctx.role_mention() == RoleMention():  # "how do I get into engineering management?"
+            return general_path()
         role, clarify = role_or_clarify(ctx, self.question)
         if clarify:
             return clarify
@@ -159,6 +163,8 @@ class ActionSetGoal(KnowledgeAction):
     question = "state_goal"
 
     def answer(self, ctx: Context) -> Reply:
+        if ctx.role_mention() == RoleMention():  # "I'd like to move into engineering management"
+            return general_path()
         role, clarify = role_or_clarify(ctx, "ask_requirements")
         if clarify:
             return clarify

@@ -95,6 +95,20 @@ CONVERSATIONS: dict = {
         turn("I'm a junior project manager, what's next?", "project manager", "5–8 years"),
         turn("and who hires engineering managers?", "Deloitte"),
     ],
+    "overview and key takeaways": [
+        turn("what is engineering management?", "Key takeaways", "technical", "six figures"),
+    ],
+    "getting in without a role in mind": [
+        turn("how do I get into engineering management?", "education", "PMP", "project engineer → engineering manager"),
+    ],
+    "slang follow-ups keep the role": [
+        turn("whats an eng mgr salary lik", "$121,560"),
+        turn("wat bout directors", "no salary figure for an engineering director", never=["bout directors"]),
+        turn("diff btwn EM and dir?", "Mostly tactical"),
+    ],
+    "a specialization named alone": [
+        turn("product management?", "Product and innovation management", "R&D manager"),
+    ],
     "next step after EM": [
         turn("what comes after engineering manager", "senior engineering manager"),
     ],

@@ -18,7 +18,8 @@ PLAIN_MODIFIERS = frozenset(
     "good great better best new first successful effective top real strong future next typical "
     "average experienced aspiring ideal young old technical engineering any some every each this "
     "that which what whose a an the my your our their his her senior junior sr jr vs versus v "
-    "compared become becoming hire hiring promoted".split()
+    "compared become becoming hire hiring promoted bout abt wat wut wot u ur da tha dem cuz like just "
+    "also even n & other more most all".split()
 )
 
 
