@@ -65,6 +65,8 @@ class ActionAnswerFollowUp(KnowledgeAction):
             if introduced:
                 return introduced
         named = [KIND_OF_LABEL.get(label, label) for label in SUBJECT_LABELS if ctx.entities.get(label)]
+        if ctx.not_covered("degree"):
+            named.insert(0, "degree")
         last = ctx.slot("last_question")
         if last in ANSWERS and last not in NOT_REPEATABLE and set(named) & set(ANSWERS[last].subjects):
             return answer_as(last, ctx)

@@ -35,6 +35,13 @@ class ActionAnswerEducation(KnowledgeAction):
         if degree:
             return describe(degree)
         degrees = queries.degrees()
+        missing = ctx.not_covered("degree")
+        if missing:
+            names = join(title(d.name) for d in degrees)
+            return Reply(f"The article doesn't cover a {missing}. The degrees it discusses are {names}.",
+                         sections=tuple(d.section for d in degrees), gap=f"degree: {missing}",
+                         buttons=[button("What is an MEM?", "ask_education", degree="MEM"),
+                                  button("MBA or MEM?", "compare", degree=["MBA", "MEM"])])
         bachelor = next(d for d in degrees if d.level == "bachelor")
         masters = [d for d in degrees if d.level == "master"]
         mem = next(d for d in masters if d.duration)

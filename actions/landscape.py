@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from actions.base import KnowledgeAction
 from actions.context import Context
-from actions.render import Reply, bullets, button, join, role_label, title
+from actions.render import Reply, bullets, button, join, path_text, role_label, title
+from actions.roles import route_text
 from knowledge import queries
 
 
@@ -56,7 +57,12 @@ class ActionAnswerDisciplineMove(KnowledgeAction):
             text = move.summary
             if move.moves_to:
                 text += f" In short: {move.engineer} → {join(move.moves_to, 'or')}."
-            text += f" The general ladder then applies: {' → '.join(role_label(r) for r in queries.typical_ladder())}."
+            target = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else None
+            steps = queries.path_between(queries.typical_ladder()[0], target.name) if target else None
+            if steps:  # "can a mechanical engineer become a CTO?"
+                text += f" The usual route to {role_label(target.name)}: {route_text(steps)}."
+            else:
+                text += f" The general ladder then applies: {path_text(queries.typical_ladder())}."
             return Reply(text, sections=(move.section, queries.typical_ladder_section()),
                          slots={"discipline": move.discipline, "subject_kind": "discipline"},
                          buttons=[button("Which certifications help?", "ask_certification"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from actions.base import KnowledgeAction
+from actions.base import KnowledgeAction, answer_as
 from actions.clarify import role_or_clarify, suggestions
 from actions.context import Context, RoleMention
 from actions.overview import general_path
@@ -120,6 +120,8 @@ class ActionAnswerRequirements(KnowledgeAction):
         stage = ctx.stage()
         if stage and not ctx.mentioned_roles():
             return stage_requirements(stage.key, self.question)
+        if ctx.not_covered("degree"):  # "do I need a PhD for this?"
+            return answer_as("ask_education", ctx)
         if ctx.role_mention() == RoleMention():  # "how do I get into engineering management?"
             return general_path()
         role, clarify = role_or_clarify(ctx, self.question)

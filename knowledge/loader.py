@@ -90,7 +90,7 @@ SPECS: dict[str, FileSpec] = {
     "comparisons": FileSpec(None, {"left": "str", "right": "str", "rows": "rows", **_TEXT}),
     "not_covered": FileSpec(
         "term", {"term": "str", "kind": "str"}, {"aliases": "strs"},
-        {"kind": ("profession", "place", "currency")}, sectioned=False,
+        {"kind": ("profession", "place", "currency", "degree")}, sectioned=False,
     ),
 }
 COMPARISON_ROW_FIELDS = ("dimension", "left", "right")

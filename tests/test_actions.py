@@ -152,3 +152,9 @@ async def test_a_comparison_on_slack_is_sent_as_blocks_with_fields() -> None:
     message = dispatcher.messages[0]["custom"]
     fields = [block["fields"] for block in message["blocks"] if "fields" in block]
     assert len(fields) == 7 and "Mostly tactical" in message["text"]
+
+
+async def test_a_degree_the_article_does_not_cover_is_named_as_such() -> None:
+    text, slots, _ = await run("ask_education", entities={"not_covered": "degree:PhD"})
+    assert "doesn't cover a PhD" in text and "MBA with a technical focus" in text
+    assert slots["knowledge_gap"] == "degree: PhD"

@@ -109,6 +109,12 @@ CONVERSATIONS: dict = {
     "a specialization named alone": [
         turn("product management?", "Product and innovation management", "R&D manager"),
     ],
+    "a degree the article does not cover": [
+        turn("do I need a PhD for engineering management?", "doesn't cover a PhD", "Engineering Management"),
+    ],
+    "discipline move towards a named role": [
+        turn("can a mechanical engineer become a CTO?", "manufacturing management", "chief technology officer"),
+    ],
     "next step after EM": [
         turn("what comes after engineering manager", "senior engineering manager"),
     ],
