@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from bot.stores import TRACKER_STORE_TYPE
+
 UNKNOWN, UNSURE, OFF_TOPIC = "not in the article", "unsure", "off-topic"
 KINDS = (UNKNOWN, UNSURE, OFF_TOPIC)  # the order of the report
 GAP_SLOT = "knowledge_gap"
@@ -150,7 +152,7 @@ def open_store(endpoints: Path):
     if config is None or not config.type:
         raise ReportError(f"{endpoints} configures no tracker_store: conversations are not kept")
     kwargs = config.kwargs
-    if config.type.lower() == "sql" and kwargs.get("dialect", "sqlite") == "sqlite":
+    if config.type.lower() in ("sql", TRACKER_STORE_TYPE.lower()) and kwargs.get("dialect", "sqlite") == "sqlite":
         db = kwargs.get("db", "rasa.db")
         if db != ":memory:" and not Path(db).is_file():  # relative to the working directory, as for Rasa
             raise ReportError(f"no conversation store at {Path(db).absolute()} (tracker_store in {endpoints}): "

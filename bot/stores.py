@@ -1,5 +1,6 @@
 """The endpoints the Rasa server uses, from endpoints.yml plus the environment.
 
+Conversations go to Rasa's SQL tracker store (cached between turns: bot/tracker_store.py).
 Embedded default: conversations in an SQLite file under the state folder, locks in memory.
 Scale-out: CAREER_COACH_TRACKER_URL (a PostgreSQL URL without the password) and
 CAREER_COACH_REDIS_URL (redis://host:port/db) switch to Rasa's SQL tracker store on PostgreSQL and
@@ -19,14 +20,15 @@ TRACKER_URL = "CAREER_COACH_TRACKER_URL"
 TRACKER_PASSWORD = "CAREER_COACH_TRACKER_PASSWORD"
 REDIS_URL = "CAREER_COACH_REDIS_URL"
 REDIS_PASSWORD = "CAREER_COACH_REDIS_PASSWORD"
+TRACKER_STORE_TYPE = "bot.tracker_store.CachedSQLTrackerStore"  # Rasa's SQL store, cached (see there)
 LOCK_KEY_PREFIX = "careercoach"  # Rasa ignores a prefix that is not alphanumeric (no "_" or "-")
 
 
 def tracker_store(env: Mapping[str, str], state_dir: Path) -> Dict[str, Any]:
     if not env.get(TRACKER_URL):
-        return {"type": "SQL", "dialect": "sqlite", "db": str(state_dir / "conversations.db")}
+        return {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(state_dir / "conversations.db")}
     url = make_url(env[TRACKER_URL])
-    store: Dict[str, Any] = {"type": "SQL", "dialect": url.drivername, "url": url.host or "localhost",
+    store: Dict[str, Any] = {"type": TRACKER_STORE_TYPE, "dialect": url.drivername, "url": url.host or "localhost",
                              "db": url.database}
     if url.port:
         store["port"] = url.port
