@@ -18,9 +18,10 @@ from rasa.shared.nlu.training_data.loading import load_data
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu_heldout.yml"
 TRAINING = ROOT / "data" / "nlu.yml"
-# DIET training is not bit-for-bit repeatable: the same data scored 0.82-0.87 across runs (306
-# phrasings, one phrasing = 0.3 points). 0.80 fails on a real drop without failing on that noise.
-INTENT_ACCURACY = 0.80
+# The logistic-regression intent classifier trains deterministically: 0.863 on 306 phrasings (one
+# phrasing = 0.3 points). DIET, its predecessor, scored 0.82-0.87 across runs, so 0.85 now fails on
+# any real drop below what DIET gave.
+INTENT_ACCURACY = 0.85
 ENTITY_F1 = 0.85
 
 Entity = Tuple[str, str]  # (label, canonical value)
