@@ -8,15 +8,23 @@ Profiled under load (py-spy, ``make bench``):
 - ``EndpointConfig.request`` opened a new HTTP client session (and TCP connection) per call to the
   action server; the session is now kept per endpoint and event loop, with idle connections closed
   well before the action server's own keep-alive timeout.
+- ``Domain.states_for_tracker_history`` (the RulePolicy's view of the conversation) replayed every
+  event of the session into a fresh tracker, twice per message. The states before each past action
+  are kept on the tracker and only the events added since are replayed, as long as the events
+  applied so far are the very same objects (a revert, restart or new session starts over).
 - ``Event.resolve_by_type`` walked every Event subclass per stored event; the result is cached.
 """
 from __future__ import annotations
 
 import asyncio
 import copy
-from typing import Any, Callable, Dict, Optional, Type
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Type
 
 KEEPALIVE_S = 2.0  # below Sanic's 5 s keep-alive on the action server: no request on a closing socket
+
+_STATES_MEMO = "_career_coach_states"  # tracker attribute: {(domain id, omit_unset_slots): _StatesMemo}
 
 _installed = False
 
@@ -81,8 +89,45 @@ def _install_kept_sessions() -> None:
     EndpointConfig.session = session
 
 
+@dataclass
+class _StatesMemo:
+    events: List[Any]  # the applied events the states below were computed from
+    replay: Any  # a tracker with exactly those events applied
+    states: List[Any]  # the state before each ActionExecuted among them
+
+
+def _install_incremental_states() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+
+    full_history = Domain.states_for_tracker_history
+
+    @functools.wraps(full_history)
+    def states_for_tracker_history(self: Domain, tracker: Any, omit_unset_slots: bool = False,
+                                   ignore_rule_only_turns: bool = False,
+                                   rule_only_data: Optional[Dict[str, Any]] = None) -> List[Any]:
+        if ignore_rule_only_turns:  # ML policies' variant: not used by this bot's RulePolicy
+            return full_history(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        events = tracker.applied_events()
+        memos = tracker.__dict__.setdefault(_STATES_MEMO, {})
+        memo = memos.get((id(self), omit_unset_slots))
+        if memo is None or len(memo.events) > len(events) or any(
+                seen is not event for seen, event in zip(memo.events, events)):
+            memo = _StatesMemo([], tracker.init_copy(), [])
+        for event in events[len(memo.events):]:
+            if isinstance(event, ActionExecuted):
+                memo.states.append(self._clean_state(self.get_active_state(memo.replay, omit_unset_slots)))
+            memo.replay.update(event)
+        memo.events = events
+        memos[(id(self), omit_unset_slots)] = memo
+        last = self._clean_state(self.get_active_state(memo.replay, omit_unset_slots))
+        return [{key: dict(part) for key, part in state.items()} for state in memo.states] + [last]
+
+    Domain.states_for_tracker_history = states_for_tracker_history
+
+
 def install() -> None:
-    """Patch the action-reply check, the endpoint HTTP sessions and Event type resolution (idempotent)."""
+    """Install every speed-up above in this process (idempotent)."""
     global _installed
     if _installed:
         return
@@ -109,4 +154,5 @@ def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_by_type)
     _install_kept_sessions()
+    _install_incremental_states()
     _installed = True

@@ -91,3 +91,65 @@ def test_calls_to_the_action_server_reuse_one_http_session() -> None:
     replies, peers = asyncio.run(scenario())
     assert replies == [{"events": [], "responses": []}] * 3
     assert len(set(peers)) == 1, "one connection for all three calls"
+
+
+def _user(text: str, intent: str, **entities: str) -> "UserUttered":
+    from rasa.shared.core.events import UserUttered
+
+    return UserUttered(text, intent={"name": intent, "confidence": 0.9},
+                       entities=[{"entity": name, "value": value} for name, value in entities.items()])
+
+
+def _conversations() -> dict:
+    from rasa.shared.core.events import (
+        ActionExecuted, ActiveLoop, BotUttered, FollowupAction, Restarted, SessionStarted, SlotSet,
+        UserUtteranceReverted,
+    )
+
+    listen = ActionExecuted("action_listen")
+    turns = [_user("salary?", "ask_salary", role="engineering manager"), ActionExecuted("action_answer_salary"),
+             SlotSet("role", "engineering manager"), BotUttered("$121,560"), listen,
+             _user("and a director?", "inform", role="engineering director"), ActionExecuted("action_answer_follow_up"),
+             SlotSet("role", "engineering director"), BotUttered("..."), listen]
+    return {
+        "questions and follow-ups": [listen, *turns],
+        "the planner form": [listen, _user("plan my path", "plan_path"), ActionExecuted("path_plan_form"),
+                             ActiveLoop("path_plan_form"), SlotSet("requested_slot", "current_role"), listen,
+                             _user("project engineer", "inform", role="project engineer"),
+                             ActionExecuted("path_plan_form"), SlotSet("current_role", "project engineer"),
+                             ActiveLoop(None), SlotSet("requested_slot", None), listen, *turns],
+        "a fallback reverts the user's message": [listen, *turns[:5], _user("blorp", "nlu_fallback"),
+                                                  ActionExecuted("action_default_fallback"), BotUttered("rephrase?"),
+                                                  UserUtteranceReverted(), listen, *turns[5:]],
+        "a restart and a new session": [listen, *turns, ActionExecuted("action_restart"), Restarted(), listen,
+                                        *turns[:5], ActionExecuted("action_session_start"), SessionStarted(),
+                                        FollowupAction("action_listen"), listen, *turns],
+    }
+
+
+@pytest.mark.parametrize("name", list(_conversations()))
+@pytest.mark.parametrize("every", [1, 3, 7])  # the policy asks after every event, or after several
+def test_the_rule_policy_sees_the_same_states_when_only_new_events_are_replayed(name: str, every: int) -> None:
+    from pathlib import Path
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import speedups
+
+    speedups.install()
+    domain = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+    rasa_s_own = Domain.states_for_tracker_history.__wrapped__
+    tracker = DialogueStateTracker("u", domain.slots)
+    events = _conversations()[name]
+    for number, event in enumerate(events, start=1):
+        tracker.update(event)
+        if number % every and number != len(events):
+            continue
+        for omit_unset_slots in (False, True):
+            states = domain.states_for_tracker_history(tracker, omit_unset_slots=omit_unset_slots)
+            assert states == rasa_s_own(domain, tracker, omit_unset_slots=omit_unset_slots)
+            for state in states:  # callers may edit what they get (the featurizer drops the last text)
+                state.clear()
+    memo = next(iter(getattr(tracker, speedups._STATES_MEMO).values()))
+    assert memo.events == tracker.applied_events(), "the last call extended the kept states"
