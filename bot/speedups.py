@@ -44,7 +44,7 @@ def fast_action_result_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
     alternatives = items.pop("oneOf")
     names = [alternative.get("properties", {}).get("event", {}).get("const") for alternative in alternatives]
     by_name = {name: compile({**items, "allOf": [alternative]})
-               for name, alternative in zip(names, alternatives) if name and names.count(name) == 1}
+               for name, alternative in zip(names, alternatives, strict=True) if name and names.count(name) == 1}
     outer = compile(shell)
 
     def check(result: Any) -> bool:
@@ -115,7 +115,7 @@ def _install_incremental_states() -> None:
         memos = tracker.__dict__.setdefault(_STATES_MEMO, {})
         memo = memos.get((id(self), omit_unset_slots))
         if memo is None or len(memo.events) > len(events) or any(
-                seen is not event for seen, event in zip(memo.events, events)):
+                seen is not event for seen, event in zip(memo.events, events, strict=False)):
             memo = _StatesMemo([], tracker.init_copy(), [])
         for event in events[len(memo.events):]:
             if isinstance(event, ActionExecuted):

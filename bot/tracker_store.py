@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import sessionmaker
-from sqlalchemy.pool import QueuePool
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 Footprint = Tuple[int, Optional[int], Optional[float]]  # a sender's rows, last row id, latest timestamp
 DEFAULT_CACHE_SIZE = 256  # conversations; a tracker of a long conversation is a few hundred KB
@@ -60,7 +60,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cache_size = int(cache_size)
-        self._entries: "OrderedDict[str, _Entry]" = OrderedDict()
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
         events = self.SQLEvent.__table__
         self._insert = events.insert()
         self._footprint = sa.select(

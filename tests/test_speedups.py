@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -94,7 +94,7 @@ def test_calls_to_the_action_server_reuse_one_http_session() -> None:
     assert len(set(peers)) == 1, "one connection for all three calls"
 
 
-def _user(text: str, intent: str, **entities: str) -> "UserUttered":
+def _user(text: str, intent: str, **entities: str) -> Any:
     from rasa.shared.core.events import UserUttered
 
     return UserUttered(text, intent={"name": intent, "confidence": 0.9},
@@ -103,7 +103,13 @@ def _user(text: str, intent: str, **entities: str) -> "UserUttered":
 
 def _conversations() -> dict:
     from rasa.shared.core.events import (
-        ActionExecuted, ActiveLoop, BotUttered, FollowupAction, Restarted, SessionStarted, SlotSet,
+        ActionExecuted,
+        ActiveLoop,
+        BotUttered,
+        FollowupAction,
+        Restarted,
+        SessionStarted,
+        SlotSet,
         UserUtteranceReverted,
     )
 

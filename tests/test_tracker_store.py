@@ -122,7 +122,7 @@ def test_the_cache_is_bounded_and_sqlite_uses_write_ahead_logging(domain: Domain
     store = sqlite_store(CachedSQLTrackerStore, domain, db, cache_size=2)
     first = [run(play_turn(store, sender, "one")) for sender in ("a", "b", "c")]
     second = [run(play_turn(store, sender, "two")) for sender in ("a", "b", "c")]
-    assert all(later is not earlier for later, earlier in zip(second, first))  # first saves: not lent
+    assert all(later is not earlier for later, earlier in zip(second, first, strict=True))  # first saves: not lent
     assert run(store.retrieve("c")) is second[2] and run(store.retrieve("a")) is not second[0]
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
