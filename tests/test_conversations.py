@@ -5,6 +5,9 @@ Every reply is also checked for figures the knowledge base does not state.
 """
 from __future__ import annotations
 
+import asyncio
+import json
+from pathlib import Path
 from typing import List
 
 import pytest
@@ -167,3 +170,31 @@ def test_ambiguous_manager_offers_buttons(conversation) -> None:
 def test_empty_message_gets_a_reply_and_the_conversation_goes_on(conversation) -> None:
     conversation.say("   ")
     assert "$121,560" in conversation.say("what's the average salary for an EM?")
+
+
+@pytest.mark.parametrize("text", ["hi", "what can you do?", "what's the weather in paris"])
+def test_suggestion_buttons_carry_their_entities_and_answer_when_clicked(conversation, text: str) -> None:
+    conversation.say(text)
+    with_entities = [button for button in conversation.buttons if "{" in button["payload"]]
+    assert with_entities, f"{text!r} offers a suggestion with an entity"
+    for button in with_entities:
+        entities = "{" + button["payload"].split("{", 1)[1]
+        assert json.loads(entities), f"{button['payload']!r} is /intent{{json}}"
+        assert "sorry" not in conversation.say(button["payload"]).lower()
+
+
+def test_responses_with_entity_buttons_are_filled_without_errors() -> None:
+    """Rasa fills {slot} placeholders in buttons too: a payload's JSON must not be taken for one."""
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from structlog.testing import capture_logs
+
+    domain = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+    nlg, tracker = TemplatedNaturalLanguageGenerator(domain.responses), DialogueStateTracker("u", domain.slots)
+    with_buttons = [name for name, variants in domain.responses.items() if any("buttons" in v for v in variants)]
+    with capture_logs() as logs:
+        replies = [asyncio.run(nlg.generate(name, tracker, "rest")) for name in with_buttons]
+    assert not [log for log in logs if log["log_level"] in ("error", "exception")]
+    payloads = [button["payload"] for reply in replies for button in reply["buttons"] if "{" in button["payload"]]
+    assert payloads and all(json.loads("{" + payload.split("{", 1)[1]) for payload in payloads)
