@@ -12,6 +12,10 @@ Profiled under load (py-spy, ``make bench``):
   event of the session into a fresh tracker, twice per message. The states before each past action
   are kept on the tracker and only the events added since are replayed, as long as the events
   applied so far are the very same objects (a revert, restart or new session starts over).
+- ``DialogueStateTracker.applied_events`` (the session's events minus reverted ones) folded over
+  every event of the session, five times per message. The fold is kept on the tracker and continued
+  over the events appended since, while the earlier events are the very same objects and no new
+  form has appeared (a new form name can change how earlier events count: it starts over).
 - ``DaskGraphRunner.run`` (every message runs the NLU graph, then the policy graph once per action)
   rebuilt the minimal graph and handed it to dask's scheduler each time. The graph is now ordered
   once per set of targets and its nodes are called in that order, with the same inputs and results.
@@ -27,6 +31,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 
 KEEPALIVE_S = 2.0  # below Sanic's 5 s keep-alive on the action server: no request on a closing socket
 
+_APPLIED_MEMO = "_career_coach_applied"  # tracker attribute: _AppliedMemo
 _STATES_MEMO = "_career_coach_states"  # tracker attribute: {(domain id, omit_unset_slots): _StatesMemo}
 
 _installed = False
@@ -129,6 +134,60 @@ def _install_incremental_states() -> None:
     Domain.states_for_tracker_history = states_for_tracker_history
 
 
+@dataclass
+class _AppliedMemo:
+    seen: List[Any]  # the tracker's events the fold has gone over
+    loop_names: frozenset  # names of the forms among them
+    applied: List[Any]  # the fold's result so far
+
+
+def _install_incremental_applied_events() -> None:
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    all_applied = DialogueStateTracker.applied_events
+
+    @functools.wraps(all_applied)
+    def applied_events(self: DialogueStateTracker) -> List[Any]:
+        if self.events.maxlen is not None:  # old events fall off the front: nothing to continue
+            return all_applied(self)
+        events, memo = list(self.events), self.__dict__.get(_APPLIED_MEMO)
+        if memo is None or len(memo.seen) > len(events) or any(
+                seen is not event for seen, event in zip(memo.seen, events, strict=False)):
+            memo = _AppliedMemo([], frozenset(), [])
+        new = events[len(memo.seen):]
+        loop_names = memo.loop_names | {e.name for e in new if isinstance(e, ActiveLoop) and e.name}
+        if loop_names != memo.loop_names:
+            memo, new = _AppliedMemo([], loop_names, []), events
+        applied = memo.applied
+        for event in new:  # Rasa 3.6.21's fold, step by step
+            if isinstance(event, (Restarted, SessionStarted)):
+                applied.clear()
+            elif isinstance(event, ActionReverted):
+                self._undo_till_previous(ActionExecuted, applied)
+            elif isinstance(event, UserUtteranceReverted):
+                self._undo_till_previous(UserUttered, applied)
+                self._undo_till_previous(ActionExecuted, applied)
+            elif (isinstance(event, ActionExecuted) and event.action_name in loop_names
+                  and not self._first_loop_execution_or_unhappy_path(event.action_name, applied)):
+                self._undo_till_previous_loop_execution(event.action_name, applied)
+            else:
+                applied.append(event)
+        memo.seen = events
+        self.__dict__[_APPLIED_MEMO] = memo
+        return list(applied)
+
+    DialogueStateTracker.applied_events = applied_events
+
+
 def _install_sequential_graph_runs() -> None:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
@@ -202,5 +261,6 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
     _install_kept_sessions()
     _install_incremental_states()
+    _install_incremental_applied_events()
     _install_sequential_graph_runs()
     _installed = True

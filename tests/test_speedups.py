@@ -104,6 +104,7 @@ def _user(text: str, intent: str, **entities: str) -> Any:
 def _conversations() -> dict:
     from rasa.shared.core.events import (
         ActionExecuted,
+        ActionReverted,
         ActiveLoop,
         BotUttered,
         FollowupAction,
@@ -124,10 +125,16 @@ def _conversations() -> dict:
                              ActiveLoop("path_plan_form"), SlotSet("requested_slot", "current_role"), listen,
                              _user("project engineer", "inform", role="project engineer"),
                              ActionExecuted("path_plan_form"), SlotSet("current_role", "project engineer"),
+                             SlotSet("requested_slot", "years_experience"), listen,
+                             _user("what's a PMP?", "ask_certification"), ActionExecuted("action_answer_certification"),
+                             BotUttered("..."), ActionExecuted("path_plan_form"), listen, _user("3", "inform"),
+                             ActionExecuted("path_plan_form"), SlotSet("years_experience", 3.0),
                              ActiveLoop(None), SlotSet("requested_slot", None), listen, *turns],
         "a fallback reverts the user's message": [listen, *turns[:5], _user("blorp", "nlu_fallback"),
                                                   ActionExecuted("action_default_fallback"), BotUttered("rephrase?"),
                                                   UserUtteranceReverted(), listen, *turns[5:]],
+        "an action is reverted": [listen, *turns[:5], _user("undo", "deny"), ActionExecuted("action_x"),
+                                  ActionReverted(), listen, *turns[5:]],
         "a restart and a new session": [listen, *turns, ActionExecuted("action_restart"), Restarted(), listen,
                                         *turns[:5], ActionExecuted("action_session_start"), SessionStarted(),
                                         FollowupAction("action_listen"), listen, *turns],
@@ -136,7 +143,8 @@ def _conversations() -> dict:
 
 @pytest.mark.parametrize("name", list(_conversations()))
 @pytest.mark.parametrize("every", [1, 3, 7])  # the policy asks after every event, or after several
-def test_the_rule_policy_sees_the_same_states_when_only_new_events_are_replayed(name: str, every: int) -> None:
+def test_the_policy_sees_the_same_events_and_states_when_only_new_events_are_replayed(
+        name: str, every: int) -> None:
     from pathlib import Path
 
     from rasa.shared.core.domain import Domain
@@ -146,13 +154,15 @@ def test_the_rule_policy_sees_the_same_states_when_only_new_events_are_replayed(
 
     speedups.install()
     domain = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
-    rasa_s_own = Domain.states_for_tracker_history.__wrapped__
+    rasa_s_own, rasa_s_applied = Domain.states_for_tracker_history.__wrapped__, \
+        DialogueStateTracker.applied_events.__wrapped__
     tracker = DialogueStateTracker("u", domain.slots)
     events = _conversations()[name]
     for number, event in enumerate(events, start=1):
         tracker.update(event)
         if number % every and number != len(events):
             continue
+        assert tracker.applied_events() == rasa_s_applied(tracker)
         for omit_unset_slots in (False, True):
             states = domain.states_for_tracker_history(tracker, omit_unset_slots=omit_unset_slots)
             assert states == rasa_s_own(domain, tracker, omit_unset_slots=omit_unset_slots)
@@ -192,3 +202,20 @@ def test_the_graph_runs_node_by_node_with_dask_s_results(agent, text: str) -> No
     ours, dask_s = (run(processor.graph_runner, {PLACEHOLDER_TRACKER: tracker}, core)[core[0]]
                     for run in (DaskGraphRunner.run, dask_run))
     assert (ours.policy_name, ours.probabilities) == (dask_s.policy_name, dask_s.probabilities)
+
+
+def test_a_tracker_whose_events_are_replaced_is_folded_afresh() -> None:
+    from rasa.shared.core.events import ActionExecuted, Restarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import speedups
+
+    speedups.install()
+    first, second = _conversations()["a restart and a new session"], _conversations()["the planner form"]
+    tracker = DialogueStateTracker("u", None)
+    for event in [*first[:20], Restarted(), ActionExecuted("action_listen")]:
+        tracker.update(event)
+    assert tracker.applied_events() == DialogueStateTracker.applied_events.__wrapped__(tracker)
+    tracker.events.clear()  # as Rasa's recreate_from_dialogue reuses the deque
+    tracker.events.extend(second)
+    assert tracker.applied_events() == DialogueStateTracker.applied_events.__wrapped__(tracker)
