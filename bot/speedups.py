@@ -7,7 +7,8 @@ Profiled under load (py-spy, ``make bench``):
   through Rasa's own check, so the outcome and error messages are Rasa's.
 - ``EndpointConfig.request`` opened a new HTTP client session (and TCP connection) per call to the
   action server; the session is now kept per endpoint and event loop, with idle connections closed
-  well before the action server's own keep-alive timeout.
+  well before the action server's own keep-alive timeout. It encodes the tracker it sends with
+  ujson (a Rasa dependency, ~3x faster than the standard library; the same JSON once parsed).
 - ``Domain.states_for_tracker_history`` (the RulePolicy's view of the conversation) replayed every
   event of the session into a fresh tracker, twice per message. The states before each past action
   are kept on the tracker and only the events added since are replayed, as long as the events
@@ -64,6 +65,13 @@ def fast_action_result_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
     return check
 
 
+def encode_json(value: Any) -> str:
+    """JSON for the action server: what ``json.dumps`` gives once parsed, faster."""
+    import ujson
+
+    return ujson.dumps(value, ensure_ascii=True, escape_forward_slashes=False)
+
+
 class _KeptSession:
     """``async with`` on a shared aiohttp session that leaves it open."""
 
@@ -90,7 +98,7 @@ def _install_kept_sessions() -> None:
                 if self.basic_auth else None
             kept = (loop, aiohttp.ClientSession(
                 headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S)))
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S), json_serialize=encode_json))
             self._kept_session = kept
         return _KeptSession(kept[1])
 

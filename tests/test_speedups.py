@@ -219,3 +219,20 @@ def test_a_tracker_whose_events_are_replaced_is_folded_afresh() -> None:
     tracker.events.clear()  # as Rasa's recreate_from_dialogue reuses the deque
     tracker.events.extend(second)
     assert tracker.applied_events() == DialogueStateTracker.applied_events.__wrapped__(tracker)
+
+
+def test_the_tracker_sent_to_the_action_server_parses_to_what_json_gives() -> None:
+    import json
+
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    from bot.speedups import encode_json
+
+    tracker = DialogueStateTracker("u‮<script>", None)
+    for event in _conversations()["the planner form"]:
+        tracker.update(event)
+    tracker.update(SlotSet("years_experience", 1 / 3))
+    tracker.update(_user("naïve “quotes” \\ / \u0000 😀 " + "x" * 2000, "inform"))
+    state = tracker.current_state(EventVerbosity.ALL)
+    assert json.loads(encode_json(state)) == json.loads(json.dumps(state))
