@@ -1,8 +1,8 @@
 """`python -m bot.rasa_server <rasa arguments>`: Rasa's own command line, with Career Coach's guards.
 
 Exactly ``rasa <arguments>`` (``run``, ``shell``, ...), except that :func:`bot.speedups.install`
-(Rasa's action-response check, compiled once) and :func:`bot.guards.install` (a custom action that
-cannot run gets the user a polite reply) run first, in this process.
+(cheaper, equivalent versions of Rasa's hot spots) and :func:`bot.guards.install` (a custom action
+that cannot run gets the user a polite reply) run first, in this process.
 
 Rasa's HTTP API stays off unless ``CAREER_COACH_API_TOKEN`` is set; then ``run`` gets
 ``--enable-api --auth-token <token>`` here, inside the process, so the token never appears in the

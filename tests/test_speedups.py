@@ -1,4 +1,4 @@
-"""bot/speedups.py changes nothing but speed: each patched hot spot gives what Rasa's own code gives."""
+"""bot/speedups/ changes nothing but speed: each patched hot spot gives what Rasa's own code gives."""
 from __future__ import annotations
 
 import asyncio
@@ -168,7 +168,7 @@ def test_the_policy_sees_the_same_events_and_states_when_only_new_events_are_rep
             assert states == rasa_s_own(domain, tracker, omit_unset_slots=omit_unset_slots)
             for state in states:  # callers may edit what they get (the featurizer drops the last text)
                 state.clear()
-    memo = next(iter(getattr(tracker, speedups._STATES_MEMO).values()))
+    memo = next(iter(getattr(tracker, speedups.STATES_MEMO).values()))
     assert memo.events == tracker.applied_events(), "the last call extended the kept states"
 
 
