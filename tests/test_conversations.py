@@ -172,14 +172,18 @@ def test_empty_message_gets_a_reply_and_the_conversation_goes_on(conversation) -
     assert "$121,560" in conversation.say("what's the average salary for an EM?")
 
 
+def payload_entities(payload: str) -> dict:
+    """The entities of a button payload ``/intent{json}``."""
+    return json.loads("{" + payload.split("{", 1)[1])
+
+
 @pytest.mark.parametrize("text", ["hi", "what can you do?", "what's the weather in paris"])
 def test_suggestion_buttons_carry_their_entities_and_answer_when_clicked(conversation, text: str) -> None:
     conversation.say(text)
     with_entities = [button for button in conversation.buttons if "{" in button["payload"]]
     assert with_entities, f"{text!r} offers a suggestion with an entity"
     for button in with_entities:
-        entities = "{" + button["payload"].split("{", 1)[1]
-        assert json.loads(entities), f"{button['payload']!r} is /intent{{json}}"
+        assert payload_entities(button["payload"]), f"{button['payload']!r} is /intent{{json}}"
         assert "sorry" not in conversation.say(button["payload"]).lower()
 
 
@@ -197,4 +201,4 @@ def test_responses_with_entity_buttons_are_filled_without_errors() -> None:
         replies = [asyncio.run(nlg.generate(name, tracker, "rest")) for name in with_buttons]
     assert not [log for log in logs if log["log_level"] in ("error", "exception")]
     payloads = [button["payload"] for reply in replies for button in reply["buttons"] if "{" in button["payload"]]
-    assert payloads and all(json.loads("{" + payload.split("{", 1)[1]) for payload in payloads)
+    assert payloads and all(payload_entities(payload) for payload in payloads)

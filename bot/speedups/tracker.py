@@ -20,6 +20,11 @@ APPLIED_MEMO = "_career_coach_applied"  # tracker attribute: _AppliedMemo
 STATES_MEMO = "_career_coach_states"  # tracker attribute: {(domain id, omit_unset_slots): _StatesMemo}
 
 
+def _continues(seen: List[Any], events: List[Any]) -> bool:
+    """Whether ``events`` starts with the very event objects ``seen`` (so work on them can be kept)."""
+    return len(seen) <= len(events) and all(old is new for old, new in zip(seen, events, strict=False))
+
+
 @dataclass
 class _StatesMemo:
     events: List[Any]  # the applied events the states below were computed from
@@ -42,8 +47,7 @@ def install_incremental_states() -> None:
         events = tracker.applied_events()
         memos = tracker.__dict__.setdefault(STATES_MEMO, {})
         memo = memos.get((id(self), omit_unset_slots))
-        if memo is None or len(memo.events) > len(events) or any(
-                seen is not event for seen, event in zip(memo.events, events, strict=False)):
+        if memo is None or not _continues(memo.events, events):
             memo = _StatesMemo([], tracker.init_copy(), [])
         for event in events[len(memo.events):]:
             if isinstance(event, ActionExecuted):
@@ -83,8 +87,7 @@ def install_incremental_applied_events() -> None:
         if self.events.maxlen is not None:  # old events fall off the front: nothing to continue
             return all_applied(self)
         events, memo = list(self.events), self.__dict__.get(APPLIED_MEMO)
-        if memo is None or len(memo.seen) > len(events) or any(
-                seen is not event for seen, event in zip(memo.seen, events, strict=False)):
+        if memo is None or not _continues(memo.seen, events):
             memo = _AppliedMemo([], frozenset(), [])
         new = events[len(memo.seen):]
         loop_names = memo.loop_names | {e.name for e in new if isinstance(e, ActiveLoop) and e.name}
