@@ -12,7 +12,7 @@ VOCAB     := bot/generated/kb_vocabulary.json
 MODEL     := models/career-coach.tar.gz
 WEB_JS    := bot/web/static/vendor/socket.io.min.js
 KB_INPUTS := $(wildcard knowledge/*.py knowledge/data/*.yml)
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard bot/components/*.py) $(VOCAB)
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/components/*.py) $(VOCAB)
 
 .PHONY: help setup run test train shell kb lint validate clean report bench
 
@@ -59,10 +59,10 @@ train: $(INSTALLED) $(VOCAB)
 	$(RASA) train --force --fixed-model-name career-coach --out models
 
 run: setup
-	$(PY) -m bot.launcher
+	$(PY) -m ops.launcher
 
 shell: setup
-	$(PY) -m bot.launcher --shell
+	$(PY) -m ops.launcher --shell
 
 test: setup
 	$(PY) -m pytest
@@ -72,9 +72,9 @@ test: setup
 bench: setup
 	$(PY) -m bench.run
 
-# The curators' knowledge-gap report over the tracker store in endpoints.yml (bot/report.py).
+# The curators' knowledge-gap report over the tracker store in endpoints.yml (ops/report.py).
 report: $(INSTALLED)
-	$(PY) -m bot.report
+	$(PY) -m ops.report
 
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings

@@ -1,8 +1,9 @@
 """`python -m actions [rasa_sdk arguments]`: the action server, started only on a usable knowledge base.
 
-Before listening, the knowledge base (``$CAREER_COACH_DB_URL``) is opened and read: a missing, empty
-or corrupt database, or one at an unreachable URL, stops the start with one line on stderr and exit
-code 2, instead of an action server that fails every question. Otherwise this is rasa_sdk's own
+Before listening, the knowledge base (``CAREER_COACH_DB_URL``, from this process's settings, the
+ones knowledge.db uses) is opened and read: a missing, empty or corrupt database, or one at an
+unreachable URL, stops the start with one line on stderr and exit code 2, instead of an action
+server that fails every question; so does an unusable setting. Otherwise this is rasa_sdk's own
 server (``python -m rasa_sdk``), with ``--actions actions`` by default.
 
 The records read here stay cached for the life of the process (the KB is read-only at run time).
@@ -64,9 +65,13 @@ def knowledge_problem(url: str) -> Optional[str]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from knowledge.db import default_url
+    from settings import SettingsError, process_settings
 
-    url = default_url()
+    try:
+        url = process_settings().db_url
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_KB_UNUSABLE
     problem = knowledge_problem(url)
     if problem:
         print(f"knowledge base not usable at {shown_url(url)}: {problem}; run `make kb`", file=sys.stderr)

@@ -16,23 +16,24 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import requests
 
-from bot.servers import (
+from ops.servers import (
     BIN,
     ROOT,
-    Settings,
     action_server_command,
     child_environment,
+    free_port,
     rasa_server_command,
     start,
     stop,
     wait_until_up,
 )
-from tests.stack import free_port
+from settings import Settings
 
 RESULTS = ROOT / "bench" / "results"
 # Realistic questions, with follow-ups that need the conversation's context.
@@ -75,12 +76,12 @@ def python_speed_ms() -> float:
     return min(once() for _ in range(3))
 
 
-def train_seconds() -> float:
+def train_seconds(settings: Settings) -> float:
     """Time a full `rasa train --force` into a temporary folder (the project's model is untouched)."""
     with tempfile.TemporaryDirectory() as out:
         began = time.monotonic()
         subprocess.run([str(BIN / "rasa"), "train", "--force", "--out", out, "--fixed-model-name", "bench"],
-                       cwd=ROOT, env=child_environment(Settings()), check=True,
+                       cwd=ROOT, env=child_environment(settings), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
         return time.monotonic() - began
 
@@ -168,14 +169,15 @@ def load(url: str, users: int, per_user: int, max_s: float) -> Dict[str, float]:
             "p95_ms": percentile(latencies, 0.95), "messages": len(latencies)}
 
 
-def measure(skip_train: bool) -> Dict[str, Any]:
+def measure(base: Settings, skip_train: bool) -> Dict[str, Any]:
+    """The measures, on servers with ``base``'s settings, free ports and a temporary state folder."""
     results: Dict[str, Any] = {"python_ms": python_speed_ms()}
     if not skip_train:
         print("training (rasa train --force) ...", flush=True)
-        results["train_s"] = train_seconds()
+        results["train_s"] = train_seconds(base)
     folder = Path(tempfile.mkdtemp(prefix="career-coach-bench-"))
-    settings = Settings(host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=0,
-                        state_dir=folder)
+    settings = replace(base, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=0,
+                       state_dir=folder)
     print("starting the action server and the Rasa server ...", flush=True)
     began = time.monotonic()
     actions = start(action_server_command(settings), settings, "actions")
@@ -231,7 +233,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-train", action="store_true", help="do not time a training run")
     args = parser.parse_args(argv)
-    results = measure(args.skip_train)
+    results = measure(Settings.from_env(os.environ), args.skip_train)
     record = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine(), "results": results}
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -2,9 +2,10 @@
 
 Rasa 3.6 logs a failing ``RemoteAction`` (action server down, refusing, erroring, or slow) and sends
 the user nothing, and it waits up to 5 minutes for an answer. :func:`install` wraps
-``RemoteAction.run`` once, in the Rasa server process (``python -m bot.rasa_server``), so that
+``RemoteAction.run`` once, in the Rasa server process (``python -m ops.rasa_server``), so that
 
-- each call to the action server is bounded by ``CAREER_COACH_ACTION_TIMEOUT`` seconds (default 10);
+- each call to the action server is bounded by the given timeout (``CAREER_COACH_ACTION_TIMEOUT``
+  seconds, default 10);
 - on a connection error, timeout or error status the user gets :data:`UNAVAILABLE` as a bot message
   (a ``BotUttered`` event, which the processor sends to the output channel), at most once per user
   message (a form calls several custom actions per turn), and the log gets one line;
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections import OrderedDict
 from typing import Any, List, Tuple
 
@@ -26,18 +26,8 @@ from rasa.shared.core.events import BotUttered, Event
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "Sorry, I can't look that up right now. Please try again in a moment."
-TIMEOUT_ENV = "CAREER_COACH_ACTION_TIMEOUT"
-DEFAULT_TIMEOUT = 10.0
 _REMEMBERED_TURNS = 1000
 _apologised: OrderedDict[Tuple[str, str], None] = OrderedDict()
-
-
-def action_timeout() -> float:
-    """Seconds one call to the action server may take (``CAREER_COACH_ACTION_TIMEOUT``)."""
-    try:
-        return max(0.1, float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT))
-    except ValueError:
-        return DEFAULT_TIMEOUT
 
 
 def _first_failure_this_turn(tracker: Any) -> bool:
@@ -52,15 +42,14 @@ def _first_failure_this_turn(tracker: Any) -> bool:
     return True
 
 
-def install() -> None:
-    """Wrap ``RemoteAction.run`` (idempotent)."""
+def install(timeout: float) -> None:
+    """Wrap ``RemoteAction.run`` so that each call may take ``timeout`` seconds (idempotent)."""
     original = RemoteAction.run
     if getattr(original, "career_coach_guard", False):
         return
 
     async def guarded_run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any,
                           domain: Any) -> List[Event]:
-        timeout = action_timeout()
         try:
             return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), timeout)
         except ActionExecutionRejection:

@@ -1,21 +1,21 @@
 """Engine access: one SQLAlchemy engine per database URL."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Optional
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-URL_ENV = "CAREER_COACH_DB_URL"
+from settings import ROOT, process_settings
+
+REPO_ROOT = ROOT
 _ENGINES: dict[str, Engine] = {}
 
 
 def default_url() -> str:
-    """The database URL: ``$CAREER_COACH_DB_URL`` or SQLite at ``<repo>/var/knowledge.db``."""
-    return os.environ.get(URL_ENV) or f"sqlite:///{REPO_ROOT / 'var' / 'knowledge.db'}"
+    """The database URL of this process's settings (``CAREER_COACH_DB_URL``; default SQLite at
+    ``<repo>/var/knowledge.db``)."""
+    return process_settings().db_url
 
 
 def get_engine(url: Optional[str] = None) -> Engine:

@@ -12,26 +12,30 @@ from typing import Iterator
 
 import pytest
 
-from bot.servers import MODEL, stack
 from knowledge.build import build
-from knowledge.db import URL_ENV
-from tests.stack import Conversation, private_stack_settings
+from ops.servers import stack
+from settings import DB_URL, Settings, process_settings
+from tests.support.stack import Conversation, private_stack_settings
 
 PG_ENV = "CAREER_COACH_TEST_PG_URL"
+MODEL = Settings().model
 
 
 @pytest.fixture(scope="session", autouse=True)
 def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a freshly built KB, exported as CAREER_COACH_DB_URL for the whole session."""
+    """The URL of a freshly built KB, exported as CAREER_COACH_DB_URL for the whole session (this
+    process's settings are read again from it; the servers the tests start inherit it)."""
     url = os.environ.get(PG_ENV) or f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
-    previous = os.environ.get(URL_ENV)
-    os.environ[URL_ENV] = url
+    previous = os.environ.get(DB_URL)
+    os.environ[DB_URL] = url
+    process_settings.cache_clear()
     build(db_url=url)
     yield url
     if previous is None:
-        os.environ.pop(URL_ENV, None)
+        os.environ.pop(DB_URL, None)
     else:
-        os.environ[URL_ENV] = previous
+        os.environ[DB_URL] = previous
+    process_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pexpect
 
-from tests.stack import private_stack_settings
+from tests.support.stack import private_stack_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPT = "Your input ->"
@@ -27,7 +27,7 @@ def test_shell_answers_offers_buttons_and_quits(tmp_path, trained_model, knowled
     env = dict(os.environ, CAREER_COACH_ACTION_PORT=str(settings.action_port),
                CAREER_COACH_PORT=str(settings.rasa_port),
                CAREER_COACH_STATE_DIR=str(settings.state_dir), TERM="xterm", COLUMNS="160")
-    shell = pexpect.spawn(sys.executable, ["-m", "bot.launcher", "--shell"], cwd=str(ROOT), env=env,
+    shell = pexpect.spawn(sys.executable, ["-m", "ops.launcher", "--shell"], cwd=str(ROOT), env=env,
                           encoding="utf-8", timeout=180, dimensions=(50, 160))
     shell.logfile_read = open(tmp_path / "shell.log", "w")
     try:

@@ -22,8 +22,8 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 import requests
 
-from bot.servers import stack
-from tests.stack import Conversation, private_stack_settings
+from ops.servers import stack
+from tests.support.stack import Conversation, private_stack_settings
 
 pytestmark = pytest.mark.stack
 
@@ -159,14 +159,13 @@ def slack(trained_model, knowledge_db, tmp_path_factory: pytest.TempPathFactory)
     """The real stack with the Slack channel on, posting to a fake Slack."""
     fake = FakeSlack()
     fake.thread.start()
-    settings = private_stack_settings(tmp_path_factory.mktemp("slack-stack"))
-    settings.web_port = 0
     try:
         with pytest.MonkeyPatch.context() as env:
             env.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
             env.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
             env.setenv("SLACK_CHANNEL", CHANNEL)
             env.setenv("SLACK_API_URL", fake.api_url)
+            settings = private_stack_settings(tmp_path_factory.mktemp("slack-stack"), web_port=0)
             with stack(settings) as running:
                 yield {"rasa": running.rasa_url, "webhook": f"{running.rasa_url}/webhooks/slack/webhook",
                        "fake": fake}

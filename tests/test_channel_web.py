@@ -14,8 +14,9 @@ from typing import Iterator, List
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from bot.servers import ROOT, stack
-from tests.stack import private_stack_settings
+from ops.servers import stack
+from settings import ROOT
+from tests.support.stack import private_stack_settings
 
 pytestmark = pytest.mark.stack
 expect.set_options(timeout=10_000)

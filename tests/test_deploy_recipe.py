@@ -1,5 +1,5 @@
 """The cluster recipe (deploy/) stays consistent with the code: Docker cannot run here, so the compose
-file, Dockerfiles and nginx.conf are checked against bot/stores.py, knowledge/db.py and each other.
+file, Dockerfiles and nginx.conf are checked against settings.py, ops/endpoints.py and each other.
 """
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
-from bot import stores
-from bot.replica import ACTION_URL
-from bot.servers import ROOT
-from knowledge.db import URL_ENV
+from ops import endpoints as stores
+from settings import DB_URL as URL_ENV
+from settings import ROOT, Settings
 
 DEPLOY = ROOT / "deploy"
 REPLICAS = ("rasa-1", "rasa-2")
@@ -67,7 +66,7 @@ def test_replicas_use_the_shared_stores_through_bot_stores(compose: Dict[str, An
     pg_env = env(compose, "postgres")
     for replica in REPLICAS:
         rasa_env = env(compose, replica)
-        config = stores.endpoints_config(ROOT / "endpoints.yml", rasa_env, rasa_env[ACTION_URL], tmp_path)
+        config = stores.endpoints_config(Settings.from_env(rasa_env, state_dir=tmp_path))
         tracker, lock = config["tracker_store"], config["lock_store"]
         assert (tracker["dialect"], tracker["url"], tracker["port"]) == ("postgresql", "postgres", 5432)
         assert (tracker["db"], tracker["username"]) == (pg_env["POSTGRES_DB"], pg_env["POSTGRES_USER"])

@@ -23,10 +23,13 @@ from typing import Iterator, Tuple
 import pytest
 
 from actions.render import LOOKUP_FAILED
-from bot import guards, launcher
-from bot.servers import ROOT, Settings, action_server, child_environment, rasa_server
-from knowledge.db import URL_ENV
-from tests.stack import Conversation, free_port, private_stack_settings
+from bot import guards
+from ops import launcher
+from ops.servers import action_server, child_environment, free_port, rasa_server
+from settings import ACTION_TIMEOUT as TIMEOUT_ENV
+from settings import DB_URL as URL_ENV
+from settings import ROOT, Settings
+from tests.support.stack import Conversation, private_stack_settings
 
 NORMAL, NORMAL_FACT = "how much do engineering managers make?", "$121,560"
 ACTION_TIMEOUT = 3
@@ -45,11 +48,10 @@ def faulty(trained_model, knowledge_db: str, tmp_path_factory: pytest.TempPathFa
     folder = tmp_path_factory.mktemp("faults")
     kb = folder / "knowledge.db"
     shutil.copy(knowledge_db.removeprefix("sqlite:///"), kb)
-    settings = private_stack_settings(folder)
-    settings.web_port = 0
+    settings = private_stack_settings(folder, web_port=0)
     with pytest.MonkeyPatch.context() as env:
         env.setenv(URL_ENV, f"sqlite:///{kb}")
-        env.setenv(guards.TIMEOUT_ENV, str(ACTION_TIMEOUT))
+        env.setenv(TIMEOUT_ENV, str(ACTION_TIMEOUT))
         with rasa_server(settings):
             yield settings, kb
 

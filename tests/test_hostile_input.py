@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import MetaData, create_engine, func, select
 
 from bot.channels import limits
-from tests.socketio_client import SocketIOUser
+from tests.support.socketio_client import SocketIOUser
 from tests.test_channel_slack import CHANNEL, slack, user  # noqa: F401 (the `slack` fixture)
 
 pytestmark = pytest.mark.stack

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import requests
 
-from bot.servers import stack
-from tests.stack import Conversation, play, private_stack_settings, turn
+from ops.servers import stack
+from tests.support.stack import Conversation, play, private_stack_settings, turn
 
 EXPIRED_S = 2 * 3600  # older than domain.yml's 60-minute session_expiration_time
 
@@ -31,8 +31,7 @@ def _age_conversation(db: Path, sender: str, seconds: float) -> None:
 
 def test_restart_keeps_every_conversation_and_a_new_session_keeps_the_profile(
         trained_model: Path, knowledge_db: str, tmp_path: Path) -> None:
-    settings = private_stack_settings(tmp_path)
-    settings.web_port = 0
+    settings = private_stack_settings(tmp_path, web_port=0)
     db = tmp_path / "conversations.db"
     certs, profile = Conversation(settings.rasa_url), Conversation(settings.rasa_url)
     with stack(settings):

@@ -1,7 +1,7 @@
 """Scale-out: two Rasa replicas sharing a PostgreSQL tracker store and a Redis lock store, one action
-server reading the knowledge base from PostgreSQL, and the sticky balancer (bot/balancer.py) in front.
+server reading the knowledge base from PostgreSQL, and the sticky balancer (ops/balancer.py) in front.
 
-Needs Debian's postgresql and redis-server (tests/services.py skips loudly without them).
+Needs Debian's postgresql and redis-server (tests/support/services.py skips loudly without them).
 """
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from typing import ContextManager, Dict, Iterator, List, Mapping, Sequence
 import pytest
 import requests
 
-from bot import balancer
-from bot.servers import ROOT, Settings, action_server, rasa_server
-from bot.stores import REDIS_URL, TRACKER_PASSWORD, TRACKER_URL
 from knowledge.build import build
-from knowledge.db import URL_ENV
-from tests.services import TRACKER_PASSWORD as PG_PASSWORD
-from tests.services import TRACKER_USER, Postgres, postgres, redis
-from tests.stack import Conversation, Turn, free_port, play, turn
+from ops import balancer
+from ops.servers import action_server, free_port, rasa_server
+from settings import DB_URL as URL_ENV
+from settings import REDIS_URL, ROOT, TRACKER_PASSWORD, TRACKER_URL, Settings
+from tests.support.services import TRACKER_PASSWORD as PG_PASSWORD
+from tests.support.services import TRACKER_USER, Postgres, postgres, redis
+from tests.support.stack import Conversation, Turn, play, turn
 
 # Conversations whose later turns only make sense with the earlier ones (the context is in slots).
 SCRIPTS: List[List[Turn]] = [
@@ -91,10 +91,10 @@ def cluster(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         build(db_url=kb_url)
         folder = tmp_path_factory.mktemp("cluster")
         action_port = free_port()
-        a, b = (Settings(host="127.0.0.1", rasa_port=free_port(), action_port=action_port, web_port=0,
-                         state_dir=folder / name) for name in ("replica-a", "replica-b"))
         with environment({URL_ENV: kb_url, TRACKER_URL: pg.url("conversations", TRACKER_USER),
                           TRACKER_PASSWORD: PG_PASSWORD, REDIS_URL: redis_url}):
+            a, b = (Settings.from_env(os.environ, host="127.0.0.1", rasa_port=free_port(), action_port=action_port,
+                                      web_port=0, state_dir=folder / name) for name in ("replica-a", "replica-b"))
             stack.enter_context(action_server(a))
             processes = enter_together(stack, [rasa_server(a), rasa_server(b)])
         replicas = {a.rasa_url: processes[0], b.rasa_url: processes[1]}

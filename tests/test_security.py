@@ -15,11 +15,12 @@ import pytest
 import requests
 import websockets
 
-from bot.channels import SOCKETIO_CHANNEL, channel_credentials
-from bot.rasa_server import API_TOKEN_ENV
-from bot.servers import ROOT, Settings, action_server, rasa_server
-from tests.socketio_client import SocketIOUser
-from tests.stack import private_stack_settings
+from ops.credentials import SOCKETIO_CHANNEL, channel_credentials
+from ops.servers import action_server, rasa_server
+from settings import API_TOKEN as API_TOKEN_ENV
+from settings import ROOT, Settings
+from tests.support.socketio_client import SocketIOUser
+from tests.support.stack import private_stack_settings
 
 ALLOWED_ORIGIN = "http://allowed.example:8080"
 FOREIGN_ORIGIN = "http://evil.example"
@@ -71,7 +72,7 @@ def test_default_origins_are_the_demo_page(monkeypatch) -> None:
     monkeypatch.delenv("CAREER_COACH_CORS", raising=False)
     monkeypatch.delenv("CAREER_COACH_WEB_PORT", raising=False)
     settings = Settings()
-    credentials = channel_credentials(settings.credentials, {}, settings.cors_origins)
+    credentials = channel_credentials(settings)
     assert credentials[SOCKETIO_CHANNEL]["cors_allowed_origins"] == ["http://localhost:8000",
                                                                      "http://127.0.0.1:8000"]
 

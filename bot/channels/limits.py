@@ -1,6 +1,7 @@
 """What every public channel accepts: message size, clean text, and a per-sender rate limit.
 
-Limits (environment, read when the Rasa server starts):
+Limits (this process's settings, :func:`settings.process_settings`: Rasa builds the channels
+from credentials.yml, so they cannot be handed the launcher's settings):
 
 - ``CAREER_COACH_MAX_MESSAGE`` (default 5000): longer messages are answered with :data:`TOO_LONG`
   and not processed;
@@ -11,12 +12,13 @@ Limits (environment, read when the Rasa server starts):
 """
 from __future__ import annotations
 
-import os
 import time
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
+
+from settings import process_settings
 
 TOO_LONG = ("That message is too long for me. Please ask your question in fewer than "
             "{limit:,} characters.")
@@ -28,23 +30,16 @@ MAX_SENDER_LENGTH = 128
 _REMEMBERED_SENDERS = 10_000
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name) or default)
-    except ValueError:
-        return default
-
-
 def max_message_chars() -> int:
-    return _env_int("CAREER_COACH_MAX_MESSAGE", 5000)
+    return process_settings().max_message
 
 
 def max_body_bytes() -> int:
-    return _env_int("CAREER_COACH_MAX_BODY", 2 * 1024 * 1024)
+    return process_settings().max_body
 
 
 def rate_per_minute() -> int:
-    return _env_int("CAREER_COACH_RATE_LIMIT", 30)
+    return process_settings().rate_limit
 
 
 def clean_text(text: str) -> str:

@@ -1,71 +1,36 @@
-"""Start, wait for and stop Career Coach's two servers: the action server and the Rasa server.
+"""Start, wait for and stop Career Coach's servers: the action server, the Rasa server, the demo page.
 
-Used by ``make run`` / ``make shell`` (through :mod:`bot.launcher`) and by the conversation tests,
-so they exercise exactly what users run.
+Used by ``make run`` / ``make shell`` (through :mod:`ops.launcher`), the benchmark and the tests,
+so they exercise exactly what users run. Each server gets what it needs from the launcher's
+:class:`~settings.Settings` on its command line and in generated files; the environment is passed
+on unchanged (secrets reach Rasa only that way), and each process reads it once for itself.
 """
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ContextManager, Dict, Iterator, List, Optional
 
-from bot.channels import write_credentials
-from bot.preflight import check_stores
-from bot.stores import write_endpoints
+from ops.credentials import write_credentials
+from ops.endpoints import write_endpoints
+from ops.preflight import check_stores
+from settings import ROOT, Settings
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "career-coach.tar.gz"
 
 
-def _env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
-@dataclass
-class Settings:
-    """Where the servers listen; every value can come from the environment."""
-
-    host: str = field(default_factory=lambda: os.environ.get("CAREER_COACH_HOST", "127.0.0.1"))
-    rasa_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_PORT", 5005))
-    action_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_ACTION_PORT", 5055))
-    web_port: int = field(default_factory=lambda: _env_int("CAREER_COACH_WEB_PORT", 8000))  # 0: no page
-    cors: str = field(default_factory=lambda: os.environ.get("CAREER_COACH_CORS", ""))
-    endpoints: Path = ROOT / "endpoints.yml"  # completed from the environment by bot.stores
-    credentials: Path = ROOT / "credentials.yml"
-    model: Path = MODEL
-    # logs, the generated endpoints and credentials, and the default SQLite conversation store
-    state_dir: Path = field(default_factory=lambda: Path(os.environ.get("CAREER_COACH_STATE_DIR", ROOT / "var")))
-
-    @property
-    def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
-
-    @property
-    def action_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}"
-
-    @property
-    def web_url(self) -> str:
-        return f"http://{self.host}:{self.web_port}"
-
-    @property
-    def log_dir(self) -> Path:
-        return self.state_dir / "log"
-
-    @property
-    def cors_origins(self) -> List[str]:
-        """Origins allowed to open the socket.io channel: the demo page unless configured."""
-        if self.cors:
-            return self.cors.split()
-        return [f"http://localhost:{self.web_port}", f"http://127.0.0.1:{self.web_port}"]
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def action_server_command(settings: Settings) -> List[str]:
@@ -74,18 +39,17 @@ def action_server_command(settings: Settings) -> List[str]:
 
 
 def runtime_endpoints(settings: Settings) -> Path:
-    """endpoints.yml completed from the environment (stores, action server URL)."""
-    return write_endpoints(settings.endpoints, settings.state_dir / "endpoints.yml", os.environ, settings.action_url)
+    """endpoints.yml completed from the settings (stores, action server URL), in the state folder."""
+    return write_endpoints(settings)
 
 
 def rasa_command(*arguments: str) -> List[str]:
-    """``rasa <arguments>`` with Career Coach's guards installed (bot/rasa_server.py)."""
-    return [str(BIN / "python"), "-m", "bot.rasa_server", *arguments]
+    """``rasa <arguments>`` with Career Coach's guards installed (ops/rasa_server.py)."""
+    return [str(BIN / "python"), "-m", "ops.rasa_server", *arguments]
 
 
 def rasa_server_command(settings: Settings) -> List[str]:
-    credentials = write_credentials(settings.credentials, settings.state_dir / "credentials.yml", os.environ,
-                                    settings.cors_origins)
+    credentials = write_credentials(settings)
     return [*rasa_command("run"), "--model", str(settings.model),
             "--endpoints", str(runtime_endpoints(settings)), "--credentials", str(credentials),
             "--interface", settings.host, "--port", str(settings.rasa_port),
@@ -93,11 +57,12 @@ def rasa_server_command(settings: Settings) -> List[str]:
 
 
 def web_server_command(settings: Settings) -> List[str]:
-    return [str(BIN / "python"), "-m", "bot.web", "--host", settings.host,
-            "--port", str(settings.web_port), "--rasa-port", str(settings.rasa_port)]
+    return [str(BIN / "python"), "-m", "ops.web", "--host", settings.host, "--port", str(settings.web_port),
+            "--rasa-port", str(settings.rasa_port), "--socket-url", settings.socket_url]
 
 
 def child_environment(settings: Settings) -> Dict[str, str]:
+    """This process's environment for a child server, plus what every child needs."""
     env = dict(os.environ)
     env.setdefault("SANIC_HOST", "127.0.0.1")  # the action server only talks to the Rasa server
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -169,7 +134,7 @@ def action_server(settings: Settings) -> ContextManager[subprocess.Popen]:
 def rasa_server(settings: Settings) -> ContextManager[subprocess.Popen]:
     if not settings.model.exists():
         raise RuntimeError(f"no trained model at {settings.model}: run `make train`")
-    check_stores(os.environ)  # seconds, not Rasa's minutes of retries
+    check_stores(settings)  # seconds, not Rasa's minutes of retries
     return running(rasa_server_command(settings), settings, "rasa", f"{settings.rasa_url}/", 180,
                    "the Rasa server")
 
@@ -185,7 +150,7 @@ def web_server(settings: Settings) -> ContextManager[Optional[subprocess.Popen]]
 @contextmanager
 def stack(settings: Optional[Settings] = None) -> Iterator[Settings]:
     """The servers, up and answering, for the duration of the ``with`` block."""
-    settings = settings or Settings()
-    check_stores(os.environ)  # before starting anything
+    settings = settings or Settings.from_env(os.environ)
+    check_stores(settings)  # before starting anything
     with action_server(settings), rasa_server(settings), web_server(settings):
         yield settings

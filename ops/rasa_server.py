@@ -1,8 +1,9 @@
-"""`python -m bot.rasa_server <rasa arguments>`: Rasa's own command line, with Career Coach's guards.
+"""`python -m ops.rasa_server <rasa arguments>`: Rasa's own command line, with Career Coach's guards.
 
 Exactly ``rasa <arguments>`` (``run``, ``shell``, ...), except that :func:`bot.speedups.install`
 (cheaper, equivalent versions of Rasa's hot spots) and :func:`bot.guards.install` (a custom action
-that cannot run gets the user a polite reply) run first, in this process.
+that cannot run gets the user a polite reply) run first, in this process, with this process's
+settings (the same object the channels read through :func:`settings.process_settings`).
 
 Rasa's HTTP API stays off unless ``CAREER_COACH_API_TOKEN`` is set; then ``run`` gets
 ``--enable-api --auth-token <token>`` here, inside the process, so the token never appears in the
@@ -10,13 +11,11 @@ process list, the command line the launcher logs, or a file.
 """
 from __future__ import annotations
 
-import os
 import sys
 from typing import List
 
 from bot import guards, speedups
-
-API_TOKEN_ENV = "CAREER_COACH_API_TOKEN"
+from settings import SettingsError, process_settings
 
 
 def with_api(argv: List[str], token: str) -> List[str]:
@@ -27,9 +26,13 @@ def with_api(argv: List[str], token: str) -> List[str]:
 
 
 def main() -> None:
+    try:
+        settings = process_settings()
+    except SettingsError as error:
+        sys.exit(f"error: {error}")
     speedups.install()
-    guards.install()
-    sys.argv[1:] = with_api(sys.argv[1:], os.environ.get(API_TOKEN_ENV, "").strip())
+    guards.install(settings.action_timeout)
+    sys.argv[1:] = with_api(sys.argv[1:], settings.api_token)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

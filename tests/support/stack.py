@@ -2,29 +2,26 @@
 from __future__ import annotations
 
 import itertools
-import socket
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import requests
 
-from bot.servers import Settings
-from tests.figures import assert_only_kb_figures, numbers_said
+from ops.servers import free_port
+from settings import Settings
+from tests.support.figures import assert_only_kb_figures, numbers_said
 
 _senders = itertools.count(1)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def private_stack_settings(folder: Path) -> Settings:
-    """Settings for a private stack: its own ports, and its own state folder (tracker store, logs)."""
-    return Settings(host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                    state_dir=folder)
+def private_stack_settings(folder: Path, **overrides: Any) -> Settings:
+    """The settings of the environment as it is now, for a private stack: its own ports and its own
+    state folder (tracker store, logs), then ``overrides`` (``web_port=0``: no demo page)."""
+    return Settings.from_env(os.environ, **{"host": "127.0.0.1", "rasa_port": free_port(),
+                                            "action_port": free_port(), "web_port": free_port(),
+                                            "state_dir": folder, **overrides})
 
 
 @dataclass

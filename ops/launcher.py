@@ -7,8 +7,8 @@ import signal
 import subprocess
 import sys
 
-from bot.channels import slack_enabled
-from bot.servers import ROOT, Settings, action_server, child_environment, rasa_command, runtime_endpoints, stack
+from ops.servers import ROOT, action_server, child_environment, rasa_command, runtime_endpoints, stack
+from settings import Settings, SettingsError
 
 
 def serve(settings: Settings) -> int:
@@ -16,7 +16,7 @@ def serve(settings: Settings) -> int:
         print(f"Career Coach is up.\n  REST: curl -s -XPOST {running.rasa_url}/webhooks/rest/webhook "
               "-d '{\"sender\": \"me\", \"message\": \"how much do engineering managers make?\"}'\n"
               + (f"  web chat: {running.web_url}/\n" if running.web_port else "")
-              + ("  Slack: /webhooks/slack/webhook\n" if slack_enabled(os.environ) else "")
+              + ("  Slack: /webhooks/slack/webhook\n" if running.slack_enabled else "")
               + f"  logs: {running.log_dir}\nPress Ctrl+C to stop.", flush=True)
         try:
             signal.pause()
@@ -39,9 +39,13 @@ def main(argv: list | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave the `with` blocks: stop children
     try:
-        return shell(Settings()) if args.shell else serve(Settings())
+        settings = Settings.from_env(os.environ)
+        return shell(settings) if args.shell else serve(settings)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except RuntimeError as error:
-        print(f"error: {error} (see var/log/)", file=sys.stderr)
+        print(f"error: {error} (see {settings.log_dir}/)", file=sys.stderr)
         return 1
 
 

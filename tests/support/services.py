@@ -19,11 +19,11 @@ from typing import Iterator, List, Optional
 
 import pytest
 
-from tests.stack import free_port
+from ops.servers import free_port
 
 INSTALL_HINT = "apt-get install postgresql redis-server"
 # The tracker store logs in as this role with a password (scram), so the ${VAR} password path of
-# bot/stores.py is exercised; every other role is trusted on 127.0.0.1.
+# ops/endpoints.py is exercised; every other role is trusted on 127.0.0.1.
 TRACKER_USER = "coach"
 TRACKER_PASSWORD = "coach-secret"
 DATABASES = ("conversations", "knowledge")

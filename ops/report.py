@@ -7,7 +7,7 @@ tracker-store API) and lists, grouped and counted, most frequent first:
 * "unsure": the message's intent was ``nlu_fallback``, grouped by its normalised text;
 * "off-topic": the message's intent was ``out_of_scope`` (listed last, fewer details).
 
-    python -m bot.report [--endpoints endpoints.yml] [--top N] [--json]
+    python -m ops.report [--endpoints endpoints.yml] [--top N] [--json]
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.stores import TRACKER_STORE_TYPE
+from ops.endpoints import TRACKER_STORE_TYPE, write_endpoints
+from settings import Settings, SettingsError
 
 UNKNOWN, UNSURE, OFF_TOPIC = "not in the article", "unsure", "off-topic"
 KINDS = (UNKNOWN, UNSURE, OFF_TOPIC)  # the order of the report
@@ -176,21 +177,19 @@ async def load_gaps(store) -> Tuple[List[Gap], int]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.report", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m ops.report", description=__doc__.split("\n\n")[0])
     parser.add_argument("--endpoints", type=Path, default=None,
-                        help="a complete endpoints file (default: endpoints.yml completed from the environment)")
+                        help="a complete endpoints file (default: endpoints.yml completed from the settings)")
     parser.add_argument("--top", type=int, default=20, help="groups per kind (0: all; default 20)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args(argv)
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    if args.endpoints is None:
-        from bot.servers import Settings, runtime_endpoints
-
-        args.endpoints = runtime_endpoints(Settings())
     try:
+        if args.endpoints is None:
+            args.endpoints = write_endpoints(Settings.from_env(os.environ))
         with warnings.catch_warnings(record=True):  # third-party deprecations, re-enabled by their imports
             gaps, conversations = asyncio.run(load_gaps(open_store(args.endpoints)))
-    except ReportError as error:
+    except (ReportError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     everything = group(gaps)

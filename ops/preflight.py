@@ -7,12 +7,13 @@ prints). Passwords are never part of the message.
 from __future__ import annotations
 
 import socket
-from typing import Mapping, Optional
+from typing import Optional
+from urllib.parse import urlparse
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from bot.stores import REDIS_URL, TRACKER_PASSWORD, TRACKER_URL
+from settings import Settings
 
 CONNECT_TIMEOUT = 5  # seconds
 
@@ -33,16 +34,13 @@ def _connect(url: URL) -> None:
         engine.dispose()
 
 
-def tracker_store_problem(env: Mapping[str, str]) -> Optional[str]:
+def tracker_store_problem(settings: Settings) -> Optional[str]:
     """Why the SQL tracker store named by CAREER_COACH_TRACKER_URL is unusable; None if it is fine."""
-    if not env.get(TRACKER_URL):
+    if not settings.tracker_url:
         return None  # SQLite under the state folder, created by Rasa
-    try:
-        url = make_url(env[TRACKER_URL])
-    except Exception as error:
-        return f"{TRACKER_URL} is not a database URL ({_first_line(error)})"
-    if env.get(TRACKER_PASSWORD):
-        url = url.set(password=env[TRACKER_PASSWORD])
+    url = make_url(settings.tracker_url)  # checked by Settings
+    if settings.tracker_password:
+        url = url.set(password=settings.tracker_password)
     shown = url.render_as_string(hide_password=True)
     try:
         _connect(url)
@@ -58,13 +56,11 @@ def tracker_store_problem(env: Mapping[str, str]) -> Optional[str]:
     return None
 
 
-def lock_store_problem(env: Mapping[str, str]) -> Optional[str]:
+def lock_store_problem(settings: Settings) -> Optional[str]:
     """Why the Redis lock store named by CAREER_COACH_REDIS_URL cannot be reached; None if it can."""
-    if not env.get(REDIS_URL):
+    if not settings.redis_url:
         return None
-    from urllib.parse import urlparse
-
-    parsed = urlparse(env[REDIS_URL])
+    parsed = urlparse(settings.redis_url)
     host, port = parsed.hostname or "localhost", parsed.port or 6379
     try:
         with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT):
@@ -73,8 +69,8 @@ def lock_store_problem(env: Mapping[str, str]) -> Optional[str]:
         return f"lock store not reachable at redis://{host}:{port}: {error.strerror or error}"
 
 
-def check_stores(env: Mapping[str, str]) -> None:
+def check_stores(settings: Settings) -> None:
     """Raise ``RuntimeError`` with one clear line if a configured store cannot be reached."""
-    for problem in (tracker_store_problem(env), lock_store_problem(env)):
+    for problem in (tracker_store_problem(settings), lock_store_problem(settings)):
         if problem:
             raise RuntimeError(problem)

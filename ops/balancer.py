@@ -1,6 +1,6 @@
 """A small conversation-sticky load balancer for the REST channel of N Rasa replicas.
 
-    python -m bot.balancer --port 5000 --upstream http://127.0.0.1:5005 --upstream http://127.0.0.1:5006
+    python -m ops.balancer --port 5000 --upstream http://127.0.0.1:5005 --upstream http://127.0.0.1:5006
 
 ``POST /webhooks/rest/webhook`` goes to a replica chosen by rendezvous hashing of the JSON
 ``sender``: every message of one conversation reaches the same replica (Rasa OSS's Redis lock store
@@ -102,14 +102,14 @@ class Balancer:
 def command(port: int, upstreams: Sequence[str], host: str = "127.0.0.1") -> List[str]:
     import sys
 
-    return [sys.executable, "-m", "bot.balancer", "--host", host, "--port", str(port),
+    return [sys.executable, "-m", "ops.balancer", "--host", host, "--port", str(port),
             *[arg for upstream in upstreams for arg in ("--upstream", upstream)]]
 
 
 @contextmanager
 def running(settings, port: int, upstreams: Sequence[str]) -> Iterator[str]:
     """The balancer as a child process (logs in ``settings.log_dir``); yields its URL."""
-    from bot.servers import start, stop, wait_until_up
+    from ops.servers import start, stop, wait_until_up
 
     process = start(command(port, upstreams), settings, "balancer")
     url = f"http://127.0.0.1:{port}"
