@@ -18,11 +18,11 @@ from typing import Any, Optional
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, make_url
 
-from knowledge import queries, schema
+from knowledge import queries, retrieval, schema
 from knowledge.checks import Data, SurfaceForm, check_all
 from knowledge.db import default_url, forget_engine
 from knowledge.errors import KnowledgeError
-from knowledge.loader import DATA_DIR, load_all
+from knowledge.loader import DATA_DIR, CaseSensitive, load_all
 
 Rows = dict[Any, list[dict[str, Any]]]  # table -> rows, in insertion order
 
@@ -52,7 +52,7 @@ def _entity_rows(data: Data) -> Rows:
             summary=r["summary"], section=r["section"])
     for i, e in enumerate(data["progression"]):
         add(schema.Edge.__table__, from_role=e["from"], to_role=e["to"], position=i,
-            duration_key=e["duration"], section=e["section"])
+            implied=e["implied"], section=e["section"])
     for i, c in enumerate(data["certifications"]):
         add(schema.Certification.__table__, acronym=c["acronym"], position=i, name=c["name"],
             summary=c["summary"], stage_key=c["stage"], section=c["section"])
@@ -77,7 +77,7 @@ def _entity_rows(data: Data) -> Rows:
     for i, t in enumerate(data["tools"]):
         add(schema.Tool.__table__, name=t["name"], position=i, topic_key=t["topic"], section=t["section"])
     for n in data["not_covered"]:
-        add(schema.NotCovered.__table__, term=n["term"], kind=n["kind"])
+        add(schema.NotCovered.__table__, term=n["term"], kind=n["kind"], nearest=n["nearest"])
     for i, c in enumerate(data["comparisons"], start=1):
         add(schema.Comparison.__table__, id=i, left_role=c["left"], right_role=c["right"],
             section=c["section"])
@@ -125,8 +125,8 @@ def table_rows(data: Data, forms: list[SurfaceForm]) -> Rows:
     rows = _entity_rows(data)
     _link_rows(data, rows)
     rows[schema.SurfaceForm.__table__] = [
-        {"label": f.label, "normalized": f.normalized, "value": f.value, "form": f.form,
-         "position": f.position} for f in forms]
+        {"label": f.label, "normalized": f.normalized, "value": f.value, "form": str(f.form),
+         "position": f.position, "case_sensitive": isinstance(f.form, CaseSensitive)} for f in forms]
     return rows
 
 
@@ -183,6 +183,7 @@ def build(data_dir: Path = DATA_DIR, db_url: Optional[str] = None) -> str:
         _write_server(url, rows)
     forget_engine(url)  # a rebuilt database makes pooled connections and cached reads stale
     queries.clear_cache()
+    retrieval.clear_cache()
     return url
 
 

@@ -23,7 +23,7 @@ _REFERENCES = (
     ("roles", "stage", "stages", "key"), ("roles", "reports_to", "roles", "name"),
     ("roles", "next_steps", "roles", "name"), ("stages", "also_roles", "roles", "name"),
     ("stages", "duration", "figures", "key"), ("progression", "from", "roles", "name"),
-    ("progression", "to", "roles", "name"), ("progression", "duration", "figures", "key"),
+    ("progression", "to", "roles", "name"),
     ("ladder", "roles", "roles", "name"), ("certifications", "stage", "stages", "key"),
     ("certifications", "fits_roles", "roles", "name"), ("degrees", "duration", "figures", "key"),
     ("degrees", "premium", "figures", "key"), ("specializations", "roles", "roles", "name"),
@@ -140,9 +140,21 @@ def surface_forms(data: Data, data_dir: Path) -> list[SurfaceForm]:
     return forms
 
 
+def _check_not_covered(forms: list[SurfaceForm], data_dir: Path) -> None:
+    """A name of something the article does not cover must not also name something it covers."""
+    covered = {form.normalized: form for form in forms if form.label != "not_covered"}
+    for form in forms:
+        other = covered.get(form.normalized) if form.label == "not_covered" else None
+        if other is not None:
+            raise fail(data_dir / "not_covered.yml", form.value.split(":", 1)[1],
+                       f"alias {str(form.form)!r} already names {other.label} {other.value!r}")
+
+
 def check_all(data: Data, data_dir: Path) -> list[SurfaceForm]:
     """Run every cross-record check; return the surface forms to store."""
     _check_unique_keys(data, data_dir)
     _check_references(data, data_dir)
     _check_roles(data, data_dir)
-    return surface_forms(data, data_dir)
+    forms = surface_forms(data, data_dir)
+    _check_not_covered(forms, data_dir)
+    return forms

@@ -1,6 +1,10 @@
 """Read knowledge/data/*.yml and check shape, types and section names of every record.
 
 Cross-record checks (references, duplicate names) live in :mod:`knowledge.checks`.
+
+An alias tagged ``!cased`` (``aliases: [!cased PM, proj manager]``) is a short form that is also an
+ordinary word ("5 pm", "I lean towards"): the entity extractor matches it only as typed, or in lower
+case right after a word such as "a", "the" or "my".
 """
 from __future__ import annotations
 
@@ -24,6 +28,14 @@ SECTIONS = (
     "A Summary: The Progression of an Engineering Management Career",
 )
 
+TOPIC = "topic"  # the not_covered kind of career topics the article leaves open
+# Question intents whose answer a not-covered topic may point to as the closest thing the article says.
+NEAREST_INTENTS = (
+    "ask_role_info", "ask_requirements", "ask_salary", "ask_duration", "ask_certification",
+    "ask_education", "ask_next_step", "ask_progression", "ask_industries", "ask_outlook",
+    "ask_overview", "ask_discipline_move", "ask_tools",
+)
+
 # Field types: "str", "int", "number", "bool", "strs" (list of strings), "rows" (list of mappings).
 _EMPTY = {"strs": [], "rows": [], "bool": False}
 
@@ -37,6 +49,7 @@ class FileSpec:
     optional: dict[str, str] = field(default_factory=dict)
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sectioned: bool = True
+    only_when: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (field, value)
 
 
 _TEXT = {"section": "str"}
@@ -59,7 +72,7 @@ SPECS: dict[str, FileSpec] = {
         {"aliases": "strs", "responsibilities": "strs", "skills": "strs",
          "reports_to": "strs", "next_steps": "strs"},
     ),
-    "progression": FileSpec(None, {"from": "str", "to": "str", **_TEXT}, {"duration": "str"}),
+    "progression": FileSpec(None, {"from": "str", "to": "str", **_TEXT}, {"implied": "bool"}),
     "ladder": FileSpec(None, {"roles": "strs", **_TEXT}),
     "certifications": FileSpec(
         "acronym",
@@ -89,13 +102,26 @@ SPECS: dict[str, FileSpec] = {
     "tools": FileSpec("name", {"name": "str", "topic": "str", **_TEXT}, {"aliases": "strs"}),
     "comparisons": FileSpec(None, {"left": "str", "right": "str", "rows": "rows", **_TEXT}),
     "not_covered": FileSpec(
-        "term", {"term": "str", "kind": "str"}, {"aliases": "strs"},
-        {"kind": ("profession", "place", "currency", "degree")}, sectioned=False,
+        "term", {"term": "str", "kind": "str"}, {"aliases": "strs", "nearest": "str"},
+        {"kind": ("profession", "place", "currency", "degree", TOPIC), "nearest": NEAREST_INTENTS},
+        sectioned=False, only_when={"nearest": ("kind", TOPIC)},
     ),
 }
 COMPARISON_ROW_FIELDS = ("dimension", "left", "right")
 
 Records = list[dict[str, Any]]
+
+
+class CaseSensitive(str):
+    """An alias tagged ``!cased`` in the data; otherwise an ordinary string."""
+
+
+class _DataLoader(yaml.SafeLoader):
+    """``yaml.safe_load`` plus the ``!cased`` tag."""
+
+
+_DataLoader.add_constructor(
+    "!cased", lambda loader, node: CaseSensitive(loader.construct_scalar(node)))
 
 
 def record_name(kind: str, record: dict[str, Any], index: int) -> str:
@@ -153,6 +179,11 @@ def _check_record(path: Path, kind: str, record: Any, index: int) -> dict[str, A
     for key, options in spec.choices.items():
         if record.get(key) is not None and record[key] not in options:
             raise fail(path, name, f"field {key!r} is {record[key]!r}; expected one of {', '.join(options)}")
+    for key, (condition, value) in spec.only_when.items():
+        if record.get(condition) == value and record.get(key) is None:
+            raise fail(path, name, f"missing required field {key!r} ({condition} {value!r} needs it)")
+        if record.get(condition) != value and record.get(key) is not None:
+            raise fail(path, name, f"field {key!r} is only allowed when {condition} is {value!r}")
     if spec.sectioned and record["section"] not in SECTIONS:
         raise fail(path, name, f"section {record['section']!r} is not a heading of the article")
     for row_index, row in enumerate(record.get("rows") or []):
@@ -171,7 +202,7 @@ def load_file(data_dir: Path, kind: str) -> Records:
     if not path.is_file():
         raise KnowledgeError(f"{path}: file is missing")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_DataLoader)
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         at = f"line {where.line + 1}, column {where.column + 1}" if where else "unknown place"

@@ -11,7 +11,7 @@ from knowledge.db import default_url, get_engine
 from knowledge.normalize import candidates, normalize
 from knowledge.schema import SurfaceForm
 
-Form = tuple[str, str, int]  # (value, form as written, position within its entity)
+Form = tuple[str, str, int, bool]  # (value, form as written, position in its entity, case-sensitive)
 
 
 def resolve(label: str, text: str) -> Optional[str]:
@@ -71,7 +71,7 @@ def _mention(url: str, label: str, normalized_text: str) -> Optional[str]:
 
 @cache
 def _forms(url: str, label: str) -> tuple[Form, ...]:
-    query = (select(SurfaceForm.value, SurfaceForm.form, SurfaceForm.position)
+    query = (select(SurfaceForm.value, SurfaceForm.form, SurfaceForm.position, SurfaceForm.case_sensitive)
              .where(SurfaceForm.label == label)
              .order_by(SurfaceForm.value, SurfaceForm.position))
     with get_engine(url).connect() as connection:

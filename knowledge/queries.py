@@ -12,6 +12,7 @@ from knowledge import lookup, reader
 from knowledge.checks import degree_value
 from knowledge.db import default_url
 from knowledge.errors import UnknownSubject
+from knowledge.loader import TOPIC
 from knowledge.normalize import candidates
 from knowledge.records import (
     Certification,
@@ -22,6 +23,7 @@ from knowledge.records import (
     DisciplineMove,
     Figure,
     Industry,
+    NotCoveredTopic,
     Role,
     Specialization,
     Stage,
@@ -135,6 +137,16 @@ def typical_ladder() -> list[str]:
 def typical_ladder_section() -> str:
     """The article section that states the typical ladder."""
     return reader.ladder(_url())[1]
+
+
+def steps() -> list[Step]:
+    """Every progression step, in the KB's order."""
+    return list(reader.edges(_url()))
+
+
+def comparisons() -> list[Comparison]:
+    """Every side-by-side comparison of two roles the article makes."""
+    return list(reader.comparisons(_url()))
 
 
 def compare_roles(a: str, b: str) -> Optional[Comparison]:
@@ -291,6 +303,20 @@ def not_covered(text: str) -> Optional[tuple[str, str]]:
     return kind, term
 
 
+def not_covered_topic(name: str) -> NotCoveredTopic:
+    """The topic ``name`` names (term, alias or entity value "topic:<term>"); raises :class:`UnknownSubject`."""
+    value = lookup.resolve("not_covered", name.removeprefix(f"{TOPIC}:")) or ""
+    kind, _, term = value.partition(":")
+    if kind != TOPIC:
+        raise UnknownSubject(f"unknown not-covered topic: {name!r}")
+    return reader.not_covered_topics(_url())[term]
+
+
+def not_covered_topics() -> list[NotCoveredTopic]:
+    """Every career topic the article leaves open, sorted by term."""
+    return list(reader.not_covered_topics(_url()).values())
+
+
 # Vocabulary ----------------------------------------------------------------------------------
 
 def is_exact_only(form: str) -> bool:
@@ -303,11 +329,18 @@ def vocabulary() -> list[VocabularyEntry]:
     entries: list[VocabularyEntry] = []
     for label in lookup.labels():
         grouped: dict[tuple[str, bool], list[str]] = {}
-        for value, form, _ in lookup.forms(label):
-            grouped.setdefault((value, not is_exact_only(form)), []).append(form)
+        for value, form, _, cased in lookup.forms(label):
+            exact = cased or is_exact_only(form) or value.startswith(f"{TOPIC}:")  # topic cues are common words
+            grouped.setdefault((value, not exact), []).append(form)
         entries.extend(VocabularyEntry(label, value, tuple(patterns), fuzzy)
                        for (value, fuzzy), patterns in grouped.items())
     return sorted(entries, key=lambda e: (e.label, e.value, e.fuzzy))
+
+
+def case_sensitive_forms() -> dict[str, list[str]]:
+    """Label -> the forms tagged ``!cased`` in the data ("PM", "Lean"), sorted; labels without any left out."""
+    found = {label: sorted(form for _, form, _, cased in lookup.forms(label) if cased) for label in lookup.labels()}
+    return {label: forms for label, forms in found.items() if forms}
 
 
 def clear_cache() -> None:

@@ -14,6 +14,7 @@ from knowledge import records as r
 from knowledge import schema as s
 from knowledge.checks import degree_value
 from knowledge.db import get_engine
+from knowledge.loader import TOPIC
 
 
 def _all(url: str, query: Any) -> list[Any]:
@@ -110,11 +111,21 @@ def stages(url: str) -> dict[str, r.Stage]:
     }
 
 
+def _transitions(url: str) -> dict[tuple[str, str], r.Figure]:
+    """(role, role) -> duration, for every move from a stage into the next one that has a duration."""
+    ordered = list(stages(url).values())
+    return {(low, high): stage.duration
+            for before, stage in zip(ordered, ordered[1:], strict=False) if stage.duration
+            for low in before.roles for high in stage.roles}
+
+
 @cache
 def edges(url: str) -> tuple[r.Step, ...]:
+    """Every progression step; a step into a stage carries that stage's duration (stated once)."""
     e = s.Edge
-    durations = figures(url)
-    return tuple(r.Step(row.from_role, row.to_role, row.section, durations.get(row.duration_key))
+    timed = _transitions(url)
+    return tuple(r.Step(row.from_role, row.to_role, row.section,
+                        timed.get((row.from_role, row.to_role)), bool(row.implied))
                  for row in _all(url, select(e).order_by(e.position)))
 
 
@@ -187,6 +198,16 @@ def topics(url: str) -> dict[str, r.Topic]:
 
 
 @cache
+def not_covered_topics(url: str) -> dict[str, r.NotCoveredTopic]:
+    """Career topics the article leaves open, by term (sorted)."""
+    n = s.NotCovered
+    aliases = _aliases(url, "not_covered")
+    rows = _all(url, select(n.term, n.nearest).where(n.kind == TOPIC).order_by(n.term))
+    return {row.term: r.NotCoveredTopic(row.term, row.nearest, aliases.get(f"{TOPIC}:{row.term}", ()))
+            for row in rows}
+
+
+@cache
 def comparisons(url: str) -> tuple[r.Comparison, ...]:
     c = s.Comparison
     rows: dict[int, list] = defaultdict(list)
@@ -200,5 +221,6 @@ def comparisons(url: str) -> tuple[r.Comparison, ...]:
 def clear_cache() -> None:
     """Forget every cached read (after a rebuild)."""
     for cached in (citations, figures, specializations, roles, stages, edges, ladder,
-                   certifications, degrees, industries, employers, disciplines, topics, comparisons):
+                   certifications, degrees, industries, employers, disciplines, topics, comparisons,
+                   not_covered_topics):
         cached.cache_clear()

@@ -69,7 +69,8 @@ class Step:
     from_role: str
     to_role: str
     section: str
-    duration: Optional[Figure] = None
+    duration: Optional[Figure] = None  # the duration of the stage the step moves into, if any
+    implied: bool = False  # the article does not state this step; the KB infers it
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,15 @@ class Comparison:
     right: str
     section: str
     rows: Tuple[ComparisonRow, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class NotCoveredTopic:
+    """A career topic the article leaves open, and where its closest answer is."""
+
+    term: str  # "interview preparation"
+    nearest: str  # question intent whose answer is the closest thing the article says
+    aliases: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ class Edge(Base):
     from_role = _ref("from_role", "roles.name", primary_key=True)
     to_role = _ref("to_role", "roles.name", primary_key=True)
     position = Column(Integer, nullable=False)
-    duration_key = _ref("duration_key", "figures.key", nullable=True)
+    implied = Column(Boolean, nullable=False, default=False)  # the article does not state it
     section = Column(Text, nullable=False)
 
 
@@ -173,6 +173,7 @@ class NotCovered(Base):
     __tablename__ = "not_covered"
     term = _key("term")
     kind = Column(String(16), nullable=False)
+    nearest = Column(String(32))  # topics only: the question intent whose answer comes closest
 
 
 class SurfaceForm(Base):
@@ -184,6 +185,7 @@ class SurfaceForm(Base):
     value = Column(String(_NAME), nullable=False, index=True)
     form = Column(String(_NAME), nullable=False)
     position = Column(Integer, nullable=False)
+    case_sensitive = Column(Boolean, nullable=False, default=False)  # tagged !cased in the data
 
 
 role_skills = _ordered("role_skills", _ref("role_name", "roles.name", primary_key=True),

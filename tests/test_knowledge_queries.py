@@ -91,6 +91,19 @@ def test_bachelor_disciplines_and_tools() -> None:
     assert queries.topic("tools").section == EDUCATION
 
 
+def test_early_stage_skills_are_the_ones_the_degrees_teach() -> None:
+    # "These skills are useful in the early stages": budgeting, scheduling and conflict resolution
+    # are what successful engineering managers are proficient in, not early-stage skills.
+    assert queries.stage("foundation").skills == queries.degree("MEM").teaches
+    assert "conflict resolution" in queries.topic("management_skills").items
+
+
+def test_mba_premium_is_for_mba_graduates_from_the_salary_section() -> None:
+    mba = queries.degree("technical MBA")
+    assert mba.name == "MBA" and "$" not in mba.summary
+    assert mba.premium.section == LANDSCAPE
+
+
 def test_lean_six_sigma_is_an_early_step() -> None:
     lss = queries.certification("six sigma")
     assert (lss.acronym, lss.section, lss.stage) == ("Lean Six Sigma", EDUCATION, "foundation")
@@ -118,6 +131,7 @@ def test_certifications_for_mid_level_project_manager_include_pmp() -> None:
     acronyms = [c.acronym for c in queries.certifications_for("project manager")]
     assert acronyms == ["PMP", "EIT", "CPE", "CSM"]
     assert [c.acronym for c in queries.certifications_for("mid-level")] == acronyms
+    assert queries.certifications_for("junior project manager") == []  # the article names no role for PMP
 
 
 @pytest.mark.parametrize("text, acronym", [
@@ -138,6 +152,13 @@ def test_find_stage(text: str, key: str) -> None:
 
 
 # Advanced Leadership Roles -----------------------------------------------------------------------
+
+def test_executive_stage_holds_only_the_c_suite_roles_the_article_names() -> None:
+    assert queries.stage("executive").roles == ("chief technology officer", "vp of engineering")
+    assert queries.stage("unranked").roles == (
+        "construction manager", "senior engineering director", "chief executive officer")
+    assert queries.stages()[-2].key == "specialized"
+
 
 def test_director_reports_to_vp_cto_or_ceo() -> None:
     assert queries.reports_to("director of engineering") == [
@@ -169,7 +190,9 @@ def test_path_edge_cases() -> None:
     assert queries.path_between("EM", "engineering manager") == []
     assert queries.path_between("cto", "staff engineer") is None
     entry_step = queries.path_between("staff engineer", "project manager")[0]
-    assert entry_step.duration.key == "mid_level_transition"
+    assert entry_step.duration == queries.stage("mid").duration and entry_step.implied
+    stated = queries.path_between("project engineer", "engineering manager")[0]
+    assert (stated.implied, stated.duration) == (False, None)
     with pytest.raises(UnknownSubject):
         queries.path_between("astronaut", "cto")
 

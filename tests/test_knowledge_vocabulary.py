@@ -42,3 +42,22 @@ def test_degree_entity_values() -> None:
 def test_role_heads_are_shared_last_words() -> None:
     assert role_heads() == ["director", "engineer", "manager", "officer"]
     assert json.loads(vocabulary.render())["role_heads"] == role_heads()
+
+
+def test_cased_aliases_flow_from_the_data_to_the_vocabulary() -> None:
+    document = json.loads(render())
+    cased = document["case_sensitive"]
+    assert {"PM", "EM"} <= set(cased["role"]) and "BS" in cased["degree"] and "Lean" in cased["certification"]
+    assert "CSM" not in cased.get("certification", [])  # no English word: "is csm worth it" still matches
+    exact_only = {(e["label"], p) for e in document["entries"] if not e["fuzzy"] for p in e["patterns"]}
+    assert all((label, form) in exact_only for label, forms in cased.items() for form in forms)
+
+
+def test_the_cased_tag_reads_as_a_plain_string(tmp_path) -> None:
+    from knowledge.loader import CaseSensitive, load_file
+
+    (tmp_path / "employers.yml").write_text(
+        "- {name: Acme, section: Key Takeaways, aliases: [!cased ACM, acme corp]}\n", encoding="utf-8")
+    (record,) = load_file(tmp_path, "employers")
+    assert record["aliases"] == ["ACM", "acme corp"]
+    assert [isinstance(alias, CaseSensitive) for alias in record["aliases"]] == [True, False]
