@@ -1,10 +1,14 @@
 """Rasa graph component: extracts knowledge-base entities with :class:`KnowledgeMatcher`.
 
 At training time it reads the vocabulary generated from the KB and stores it inside the model,
-so a trained model is self-contained; entities carry the KB's canonical name as their value.
+so a trained model is self-contained; entities carry the KB's canonical name as their value, and
+role entities Rasa's entity role "current" or "goal". Thresholds and word lists are component config
+(:class:`EntitySettings`); the vocabulary file's content is part of the fingerprint, so a changed KB
+retrains the component.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -18,7 +22,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.matcher import FuzzySettings, KnowledgeMatcher
+from bot.components.entity_settings import EntitySettings
+from bot.components.matcher import KnowledgeMatcher
 
 VOCABULARY_FILE = "kb_vocabulary.json"
 MAX_TEXT_LENGTH = 2000  # longer messages are matched on their start only
@@ -32,11 +37,13 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {
-            "vocabulary": "bot/generated/kb_vocabulary.json",
-            "fuzzy_threshold": 87.0,
-            "fuzzy_min_length": 5,
-        }
+        return {"vocabulary": "bot/generated/kb_vocabulary.json", **EntitySettings().as_config()}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """A hash of the vocabulary file, so ``rasa train`` retrains when the KB changes."""
+        path = Path({**cls.get_default_config(), **config}["vocabulary"])
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
     def __init__(
         self,
@@ -49,13 +56,8 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage = model_storage
         self._resource = resource
         self._vocabulary = vocabulary
-        self._matcher = KnowledgeMatcher(vocabulary, self._fuzzy_settings()) if vocabulary else None
-
-    def _fuzzy_settings(self) -> FuzzySettings:
-        return FuzzySettings(
-            threshold=float(self._config["fuzzy_threshold"]),
-            min_length=int(self._config["fuzzy_min_length"]),
-        )
+        settings = EntitySettings.from_config(config)
+        self._matcher = KnowledgeMatcher(vocabulary, settings) if vocabulary else None
 
     @classmethod
     def create(

@@ -1,75 +1,50 @@
 """Find knowledge-base names in user text: exact (spaCy EntityRuler) first, then fuzzy for typos.
 
 Built from the generated vocabulary (``bot/generated/kb_vocabulary.json``), so every name, acronym
-and alias the matcher knows comes from the knowledge base.
+and alias the matcher knows comes from the knowledge base. Forms the KB tags ``!cased`` ("PM",
+"Lean") match only as typed, or in lower case right after an introducing word ("for a pm").
+Context is read afterwards (:mod:`bot.components.entity_context`): whose role it is, self-descriptions
+and years of experience.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import spacy
 from rapidfuzz import fuzz, process
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-# Words that, put before a role head ("a good manager"), do not name a different role.
-PLAIN_MODIFIERS = frozenset(
-    "good great better best new first successful effective top real strong future next typical "
-    "average experienced aspiring ideal young old technical engineering any some every each this "
-    "that which what whose a an the my your our their his her senior junior sr jr vs versus v "
-    "compared become becoming hire hiring promoted bout abt wat wut wot u ur da tha dem cuz like just "
-    "also even n & other more most all".split()
-)
-
-
-TOKEN_TYPO_RATIO = 75.0  # each word of a fuzzy match must itself look like a typo of its pattern word
-LONGER_SPAN_BONUS = 3.0  # per token: "seniour engineering manger" beats "engineering manger"
-
-
-@dataclass(frozen=True)
-class Match:
-    label: str
-    value: str
-    start: int  # character offsets in the text
-    end: int
-    text: str
-    score: float  # 100 for an exact match
-
-    def as_entity(self, extractor: str) -> Dict[str, Any]:
-        return {
-            "entity": self.label,
-            "value": self.value,
-            "start": self.start,
-            "end": self.end,
-            "confidence_entity": round(self.score / 100, 3),
-            "extractor": extractor,
-        }
-
-
-@dataclass(frozen=True)
-class FuzzySettings:
-    threshold: float = 87.0  # minimum rapidfuzz ratio for a typo'd span
-    min_length: int = 5  # shorter surface forms match exactly only
-    max_tokens: int = 5
+from bot.components.entity_context import EntityContext, Match
+from bot.components.entity_settings import EntitySettings
+from bot.components.phrases import word_set, words
 
 
 class KnowledgeMatcher:
     """Matches vocabulary entries in text; one instance serves every message."""
 
-    def __init__(self, vocabulary: Dict[str, Any], fuzzy: FuzzySettings = FuzzySettings()) -> None:
+    def __init__(self, vocabulary: Dict[str, Any], settings: EntitySettings = EntitySettings()) -> None:
         self.vocabulary = vocabulary
-        self.fuzzy = fuzzy
+        self.settings = settings
         self.role_heads = frozenset(vocabulary.get("role_heads", ()))
+        # A !cased form written in lower case ("cost") matches only as written: no plural, since
+        # the plural may be another word ("controlling costs").
+        self._as_written = {form for forms in vocabulary.get("case_sensitive", {}).values()
+                            for form in forms if form.islower()}
         self.nlp = self._build_pipeline(vocabulary["entries"])
         self._fuzzy_forms = self._fuzzy_forms_by_length(vocabulary["entries"])
+        self._cased = _cased_forms(vocabulary.get("case_sensitive", {}))
+        self._plain = word_set(settings.plain_modifiers, self.nlp.make_doc)
+        self._introducers = word_set(settings.lowercase_introducers, self.nlp.make_doc)
+        self._time_words = word_set(settings.time_words, self.nlp.make_doc)
+        self.context = EntityContext(settings, self.nlp.make_doc)
 
     def _build_pipeline(self, entries: Iterable[Dict[str, Any]]) -> Language:
         nlp = spacy.blank("en")
         ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
         patterns = []
         for entry in entries:
-            for form in _surface_forms(entry["patterns"]):
+            for form in _surface_forms(entry["patterns"], self._as_written):
                 patterns.append(
                     {"label": entry["label"], "pattern": form, "id": entry["value"]}
                 )
@@ -86,7 +61,7 @@ class KnowledgeMatcher:
                 continue
             for form in entry["patterns"]:
                 lowered = form.lower()
-                if len(lowered) < self.fuzzy.min_length:
+                if len(lowered) < self.settings.fuzzy_min_length:
                     continue
                 n_tokens = len(self.nlp.make_doc(lowered))
                 by_length.setdefault(n_tokens, {})[lowered] = (entry["label"], entry["value"])
@@ -95,23 +70,40 @@ class KnowledgeMatcher:
     def find(self, text: str) -> List[Match]:
         """Every KB mention in ``text``, in order, without overlaps."""
         doc = self.nlp(text)
-        exact = [ent for ent in doc.ents if not self._is_bare_head(doc, ent)]
+        text_words = words(doc)
+        typed = [ent for ent in doc.ents if self._case_fits(doc, text_words, ent)]
+        exact = [ent for ent in typed if not self._is_bare_head(doc, ent)]
         matches = [
             Match(ent.label_, ent.ent_id_, ent.start_char, ent.end_char, ent.text, 100.0)
             for ent in exact
         ]
         taken = {i for ent in exact for i in range(ent.start, ent.end)}
-        bare_heads = {ent.start for ent in doc.ents if ent not in exact}
+        bare_heads = {ent.start for ent in typed if ent not in exact}
         blocked = taken | bare_heads  # fuzzy matching must not bring "sales director" back
         matches += self._fuzzy_matches(doc, blocked)
         matches += self._role_head_mentions(doc, blocked - bare_heads)
-        return sorted(matches, key=lambda match: match.start)
+        return self.context.apply(doc, text_words, matches)
+
+    def _case_fits(self, doc: Doc, text_words: List[str], ent: Span) -> bool:
+        """A !cased form as typed ("PM", not "5 PM"), or in lower case after "a", "for", "my", ..."""
+        forms = self._cased.get((ent.label_, ent.text.lower()))
+        if forms is None:
+            return True
+        before = ent.start - 1
+        if ent.text in forms:
+            plural = ent.text.endswith("s") and ent.text[:-1] in forms  # "3 PMs", but not "5 PM"
+            return plural or before < 0 or not doc[before].like_num
+        return (
+            before >= 0
+            and text_words[before] in self._introducers
+            and not (before > 0 and (doc[before - 1].like_num or text_words[before - 1] in self._time_words))
+        )
 
     def _fuzzy_matches(self, doc: Doc, taken: set) -> List[Match]:
         """Best-scoring typo'd spans first, none overlapping an earlier match."""
         candidates = sorted(
             self._fuzzy_candidates(doc, taken),
-            key=lambda c: (-(c[0].score + LONGER_SPAN_BONUS * (c[2] - c[1])), c[1]),
+            key=lambda c: (-(c[0].score + self.settings.longer_span_bonus * (c[2] - c[1])), c[1]),
         )
         found: List[Match] = []
         for match, start, end in candidates:
@@ -122,31 +114,34 @@ class KnowledgeMatcher:
         return found
 
     def _fuzzy_candidates(self, doc: Doc, taken: set) -> Iterable[Tuple[Match, int, int]]:
+        # A span that could name something: no stop word or punctuation at either end.
+        edge = [token.is_alpha and not token.is_stop and token.i not in taken for token in doc]
         for n_tokens, forms in self._fuzzy_forms.items():
-            if n_tokens > self.fuzzy.max_tokens:
+            if n_tokens > self.settings.fuzzy_max_tokens:
                 continue
             for start in range(0, len(doc) - n_tokens + 1):
-                span = doc[start : start + n_tokens]
-                if set(range(start, start + n_tokens)) & taken or not _worth_matching(span):
+                end = start + n_tokens
+                if not (edge[start] and edge[end - 1]) or any(i in taken for i in range(start + 1, end - 1)):
                     continue
+                span = doc[start:end]
                 candidate = span.text.lower()
-                if len(candidate) < self.fuzzy.min_length:
+                if len(candidate) < self.settings.fuzzy_min_length:
                     continue
                 best = process.extractOne(
-                    candidate, forms.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy.threshold
+                    candidate, forms.keys(), scorer=fuzz.ratio, score_cutoff=self.settings.fuzzy_threshold
                 )
-                if best is None or _is_other_word(candidate, best[0]):
+                if best is None or _is_other_word(candidate, best[0], self.settings.token_typo_ratio):
                     continue
                 label, value = forms[best[0]]
                 match = Match(label, value, span.start_char, span.end_char, span.text, best[1])
-                yield match, start, start + n_tokens
+                yield match, start, end
 
     def _is_bare_head(self, doc: Doc, ent: Any) -> bool:
         """"director" alone names a KB role, but "sales director" does not."""
         return (
             len(ent) == 1
             and _singular(ent[0].lower_) in self.role_heads
-            and _modifier_before(doc, ent.start, set()) is not None
+            and self._modifier_before(doc, ent.start, set()) is not None
         )
 
     def _role_head_mentions(self, doc: Doc, taken: set) -> List[Match]:
@@ -155,7 +150,7 @@ class KnowledgeMatcher:
         for token in doc:
             if token.i in taken or _singular(token.lower_) not in self.role_heads:
                 continue
-            modifier = _modifier_before(doc, token.i, taken)
+            modifier = self._modifier_before(doc, token.i, taken)
             if modifier is None:
                 found.append(
                     Match("ambiguous_role", _singular(token.lower_), token.idx,
@@ -169,29 +164,33 @@ class KnowledgeMatcher:
                 )
         return found
 
-
-def _modifier_before(doc: Doc, index: int, taken: set) -> Optional[Any]:
-    """The word naming a kind of role right before ``index``, if any."""
-    if index == 0:
-        return None
-    previous = doc[index - 1]
-    if (
-        previous.i in taken
-        or not previous.is_alpha
-        or previous.is_stop
-        or previous.lower_ in PLAIN_MODIFIERS
-    ):
-        return None
-    return previous
-
-
-def _worth_matching(span: Any) -> bool:
-    """A span that could name something: no stop word or punctuation at either end."""
-    first, last = span[0], span[-1]
-    return first.is_alpha and last.is_alpha and not first.is_stop and not last.is_stop
+    def _modifier_before(self, doc: Doc, index: int, taken: Set[int]) -> Optional[Any]:
+        """The word naming a kind of role right before ``index``, if any."""
+        if index == 0:
+            return None
+        previous = doc[index - 1]
+        if (
+            previous.i in taken
+            or not previous.is_alpha
+            or previous.is_stop
+            or previous.lower_ in self._plain
+        ):
+            return None
+        return previous
 
 
-def _is_other_word(candidate: str, form: str) -> bool:
+def _cased_forms(case_sensitive: Dict[str, Sequence[str]]) -> Dict[Tuple[str, str], Set[str]]:
+    """(label, lower-case surface form) -> the spellings that match as typed, plural included."""
+    cased: Dict[Tuple[str, str], Set[str]] = {}
+    for label, forms in case_sensitive.items():
+        for form in forms:
+            spellings = set(_surface_forms([form], {form} if form.islower() else set()))
+            for spelling in spellings:
+                cased[(label, spelling.lower())] = spellings
+    return cased
+
+
+def _is_other_word(candidate: str, form: str, token_typo_ratio: float) -> bool:
     """Not a typo but another word: "directory" for "director", "management" for "manager"."""
     if candidate == form:
         return False
@@ -199,20 +198,31 @@ def _is_other_word(candidate: str, form: str) -> bool:
     pairs = [(_singular(mine), _singular(theirs)) for mine, theirs in words]
     return len(pairs) != len(form.split()) or any(
         mine != theirs
-        and (mine.startswith(theirs) or theirs.startswith(mine) or fuzz.ratio(mine, theirs) < TOKEN_TYPO_RATIO)
+        and (_contains_at_an_end(mine, theirs) or fuzz.ratio(mine, theirs) < token_typo_ratio)
         for mine, theirs in pairs
     )
+
+
+def _contains_at_an_end(one: str, other: str) -> bool:
+    """One word is the other plus a prefix or suffix: "manage"/"management", "certification"/"recertification"."""
+    return one.startswith(other) or other.startswith(one) or one.endswith(other) or other.endswith(one)
 
 
 def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def _surface_forms(patterns: Sequence[str]) -> List[str]:
-    """Each pattern plus its plural, so "engineering managers" and "CTOs" match too."""
+def _surface_forms(patterns: Sequence[str], as_written: Set[str] = frozenset()) -> List[str]:
+    """Each pattern, spelt also without its apostrophes and hyphens ("masters in engineering
+    management", "work life balance": the KB keeps one spelling of forms that normalise alike),
+    plus the plural of each, so "engineering managers" and "CTOs" match too."""
     forms: List[str] = []
     for pattern in patterns:
-        forms.append(pattern)
-        if pattern[-1:].isalpha() and not pattern.endswith("s") and (len(pattern) > 3 or pattern.isupper()):
-            forms.append(pattern + "s")
-    return forms
+        plain = pattern.replace("'", "").replace("’", "")
+        for spelling in dict.fromkeys((pattern, plain, pattern.replace("-", " "), plain.replace("-", " "))):
+            forms.append(spelling)
+            pluralizable = spelling[-1:].isalpha() and not spelling.endswith("s") and (
+                len(spelling) > 3 or spelling.isupper())
+            if pluralizable and pattern not in as_written:
+                forms.append(spelling + "s")
+    return list(dict.fromkeys(forms))
