@@ -236,27 +236,3 @@ def test_the_tracker_sent_to_the_action_server_parses_to_what_json_gives() -> No
     tracker.update(_user("naïve “quotes” \\ / \u0000 😀 " + "x" * 2000, "inform"))
     state = tracker.current_state(EventVerbosity.ALL)
     assert json.loads(encode_json(state)) == json.loads(json.dumps(state))
-
-
-def test_the_intent_classifier_gets_the_same_features(agent) -> None:
-    from rasa.core.channels import UserMessage
-    from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
-    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    from bot import speedups
-
-    speedups.install()
-    processor = agent.processor
-    featurizers = sorted(name for name in processor.graph_runner._graph_schema.nodes if "CountVectors" in name)
-    inputs = {PLACEHOLDER_MESSAGE: [UserMessage(text) for text in ("EM vs director", "hi", "wat r certs 4 pm")],
-              PLACEHOLDER_TRACKER: DialogueStateTracker("u", processor.domain.slots)}
-    messages = processor.graph_runner.run(inputs, [featurizers[-1]])[featurizers[-1]]
-    assert len([f for f in messages[0].features if f.type == "sentence"]) == 2, "word and char n-grams"
-    classifier = next(node._component for node in processor.graph_runner._instantiated_nodes.values()
-                      if isinstance(node._component, LogisticRegressionClassifier))
-    rasa_s_own = LogisticRegressionClassifier._create_X.__wrapped__
-    for batch in ([messages[0]], messages):
-        ours, rasa_s = classifier._create_X(batch), rasa_s_own(classifier, batch)
-        assert (ours.format, ours.dtype, ours.shape) == (rasa_s.format, rasa_s.dtype, rasa_s.shape)
-        assert ours.nnz > 0 and (ours != rasa_s).nnz == 0

@@ -14,7 +14,7 @@ from bot.speedups.action_server import (
     install_action_result_check,
     install_kept_sessions,
 )
-from bot.speedups.graph import install_lean_intent_features, install_sequential_graph_runs
+from bot.speedups.graph import install_sequential_graph_runs
 from bot.speedups.tracker import (
     STATES_MEMO,
     install_event_type_cache,
@@ -26,7 +26,6 @@ __all__ = ["STATES_MEMO", "encode_json", "fast_action_result_check", "install"]
 
 INSTALLERS: Tuple[Callable[[], None], ...] = (
     install_sequential_graph_runs,
-    install_lean_intent_features,
     install_incremental_states,
     install_incremental_applied_events,
     install_event_type_cache,

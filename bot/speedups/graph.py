@@ -1,8 +1,5 @@
 """How the Rasa server runs its model's graph.
 
-- ``LogisticRegressionClassifier._create_X`` built the sequence features it does not use (deep
-  copies of sparse matrices included) and stacked an empty dense matrix onto the sentence features.
-  It now stacks the message's sparse sentence features only; the matrix is the same.
 - ``DaskGraphRunner.run`` (every message runs the NLU graph, then the policy graph once per action)
   rebuilt the minimal graph and handed it to dask's scheduler each time. The graph is now ordered
   once per set of targets and its nodes are called in that order, with the same inputs and results.
@@ -11,29 +8,6 @@ from __future__ import annotations
 
 import functools
 from typing import Any, Dict, List, Optional, Tuple
-
-
-def install_lean_intent_features() -> None:
-    import numpy
-    import scipy.sparse
-    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
-
-    all_features = LogisticRegressionClassifier._create_X
-
-    @functools.wraps(all_features)
-    def create_x(self: LogisticRegressionClassifier, messages: List[Any]) -> Any:
-        rows = []
-        for message in messages:
-            sentence = [f.features for f in message.features
-                        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()]
-            if not sentence or message.get_dense_features(TEXT)[1] is not None:
-                return all_features(self, messages)
-            rows.append(scipy.sparse.hstack(sentence) if len(sentence) > 1 else sentence[0])
-        matrix = scipy.sparse.vstack(rows) if len(rows) > 1 else rows[0]
-        return scipy.sparse.csr_matrix(matrix, dtype=numpy.result_type(matrix.dtype, numpy.float64))
-
-    LogisticRegressionClassifier._create_X = create_x
 
 
 def install_sequential_graph_runs() -> None:
