@@ -1,15 +1,2 @@
-"""The action server: one module per topic, each importing its actions so rasa_sdk finds them."""
-from actions import (  # noqa: F401
-    certifications,
-    compare,
-    conversation,
-    education,
-    ladder,
-    landscape,
-    money,
-    overview,
-    planner,
-    profile,
-    roles,
-    skill_gap,
-)
+"""The action server: rasa_sdk finds the actions in the modules imported here."""
+from actions import answer, planner, profile  # noqa: F401

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import List
 
-from actions.base import KnowledgeAction
 from actions.clarify import suggestions
 from actions.context import Context
 from actions.render import Reply, article, button, join, role_label
@@ -34,34 +33,29 @@ def listing(certs: List[Certification], opening: str) -> str:
     )
 
 
-class ActionAnswerCertification(KnowledgeAction):
-    action_name = "action_answer_certification"
-    question = "ask_certification"
-    subjects = ("role", "certification", "stage")
-
-    def answer(self, ctx: Context) -> Reply:
-        cert = ctx.certification(remembered=False)
-        if cert:
-            return describe(cert)
-        stage = ctx.stage()
-        mention = ctx.role_mention(remembered=not ctx.slot("subject_kind") == "certification")
-        if not stage and not mention.role and ctx.certification():
-            return describe(ctx.certification())  # "at what stage should I get it?"
-        if mention.role:
-            return for_role(mention.role.name)
-        if stage:
-            certs = queries.certifications_for(stage.key)
-            if certs:
-                return Reply(listing(certs, f"Certifications for the {stage.name.lower()} stage:"),
-                             sections=tuple(c.section for c in certs), slots={"stage": stage.key})
-        all_certs = queries.certifications()
-        opening = "The article names these certifications:"
-        gap = f"role: {mention.unknown}" if mention.unknown else None
-        if mention.unknown:
-            opening = f"The article doesn't cover “{mention.unknown}”. " + opening
-        return Reply(listing(all_certs, opening), sections=tuple(c.section for c in all_certs), gap=gap,
-                     buttons=[button(f"What is {c.acronym}?", "ask_certification", certification=c.acronym)
-                              for c in all_certs[:3]])
+def certification(ctx: Context) -> Reply:
+    cert = ctx.certification(remembered=False)
+    if cert:
+        return describe(cert)
+    stage = ctx.stage()
+    mention = ctx.role_mention(remembered=not ctx.slot("subject_kind") == "certification")
+    if not stage and not mention.role and ctx.certification():
+        return describe(ctx.certification())  # "at what stage should I get it?"
+    if mention.role:
+        return for_role(mention.role.name)
+    if stage:
+        certs = queries.certifications_for(stage.key)
+        if certs:
+            return Reply(listing(certs, f"Certifications for the {stage.name.lower()} stage:"),
+                         sections=tuple(c.section for c in certs), slots={"stage": stage.key})
+    all_certs = queries.certifications()
+    opening = "The article names these certifications:"
+    gap = f"role: {mention.unknown}" if mention.unknown else None
+    if mention.unknown:
+        opening = f"The article doesn't cover “{mention.unknown}”. " + opening
+    return Reply(listing(all_certs, opening), sections=tuple(c.section for c in all_certs), gap=gap,
+                 buttons=[button(f"What is {c.acronym}?", "ask_certification", certification=c.acronym)
+                          for c in all_certs[:3]])
 
 
 def for_role(role_name: str) -> Reply:

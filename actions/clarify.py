@@ -1,26 +1,13 @@
 """Replies for when the subject is missing, ambiguous or outside the article."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import List, Optional
 
-from actions.base import answer_as
 from actions.context import Context, RoleMention
 from actions.render import Reply, button, join, title
 from knowledge import queries
 
 MAX_BUTTONS = 6
-# What a bare subject of each kind asks about, when there is no earlier question to re-ask.
-SUBJECT_QUESTIONS: Dict[str, str] = {
-    "certification": "ask_certification",
-    "degree": "ask_education",
-    "discipline": "ask_discipline_move",
-    "stage": "ask_roles_by_stage",
-    "specialization": "ask_specializations",
-    "industry": "ask_industries",
-    "employer": "ask_industries",
-    "tool": "ask_tools",
-    "role": "ask_role_info",
-}
 
 
 def which_role(mention: RoleMention, question: str) -> Reply:
@@ -52,18 +39,7 @@ def role_not_covered(name: str, question: str) -> Reply:
 
 
 def role_or_clarify(ctx: Context, question: str, own: bool = False) -> tuple:
-    """(role, None) when the question's role is known, else (None, a clarifying reply).
-
-    A question about a role that names a certification, degree, … instead ("what is the PMP?")
-    is answered as a question about that subject.
-    """
-    mention = ctx.role_mention(remembered=False)
-    if mention.role:
-        return mention.role, None
-    if not mention.unknown and not mention.ambiguous:
-        for kind, subject_question in SUBJECT_QUESTIONS.items():
-            if kind != "role" and ctx.entities.get(kind):
-                return None, answer_as(subject_question, ctx)
+    """(role, None) when the question's role is known, else (None, a clarifying reply)."""
     mention = ctx.role_mention(own=own)
     if mention.role:
         return mention.role, None

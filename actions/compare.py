@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence, Tuple
 
-from actions.base import KnowledgeAction
 from actions.context import Context
+from actions.education import value_of
 from actions.render import Reply, Table, button, figure, join, role_label, title
 from knowledge import queries
 from knowledge.records import Certification, Degree, Role
@@ -71,28 +71,29 @@ def compare_degrees(left: Degree, right: Degree) -> Reply:
                  citations=tuple(f.citation for f in figures if f.citation))
 
 
-class ActionCompare(KnowledgeAction):
-    action_name = "action_compare"
-    question = "compare"
-    subjects = ("role", "certification", "degree")
+def comparison(ctx: Context) -> Reply:
+    """Two roles, certifications or degrees side by side; remembered as the pair for "which one?"."""
+    certs = pair(ctx.entities.get("certification", []), queries.find_certification, ctx.slot("certification"))
+    if certs:
+        return remembered_pair(compare_certifications(*certs), "certification", [c.acronym for c in certs])
+    degrees = pair(ctx.entities.get("degree", []), queries.find_degree, ctx.slot("degree"))
+    if degrees:
+        return remembered_pair(compare_degrees(*degrees), "degree", [value_of(d) for d in degrees])
+    roles = role_pair(ctx)
+    if roles:
+        return remembered_pair(compare_roles(*roles), "role", [r.name for r in roles])
+    return Reply(
+        "Which two would you like to compare? For example an engineering manager and a director, "
+        "PMP and CSM, or an MBA and an MEM.",
+        buttons=[button("EM vs director", "compare", role=["engineering manager", "engineering director"]),
+                 button("MBA or MEM?", "compare", degree=["MBA", "MEM"]),
+                 button("PMP or CSM?", "compare", certification=["PMP", "CSM"])],
+    )
 
-    def answer(self, ctx: Context) -> Reply:
-        certs = pair(ctx.entities.get("certification", []), queries.find_certification, ctx.slot("certification"))
-        if certs:
-            return compare_certifications(*certs)
-        degrees = pair(ctx.entities.get("degree", []), queries.find_degree, ctx.slot("degree"))
-        if degrees:
-            return compare_degrees(*degrees)
-        roles = role_pair(ctx)
-        if roles:
-            return compare_roles(*roles)
-        return Reply(
-            "Which two would you like to compare? For example an engineering manager and a director, "
-            "PMP and CSM, or an MBA and an MEM.",
-            buttons=[button("EM vs director", "compare", role=["engineering manager", "engineering director"]),
-                     button("MBA or MEM?", "compare", degree=["MBA", "MEM"]),
-                     button("PMP or CSM?", "compare", certification=["PMP", "CSM"])],
-        )
+
+def remembered_pair(reply: Reply, kind: str, values: List[str]) -> Reply:
+    reply.slots["last_pair"] = [f"{kind}:{value}" for value in values]
+    return reply
 
 
 def pair(values: List[str], find, remembered: Optional[str]) -> Optional[tuple]:

@@ -16,10 +16,9 @@ from knowledge import queries
 from knowledge.records import Certification, Degree, DisciplineMove, Role, Stage
 
 MAX_ECHO = 60  # at most this much of a user's own words is ever repeated back
-SELF_DESCRIPTION = re.compile(r"\b(i'?m|i am|im|currently|i work as|i'?ve been)\b", re.IGNORECASE)
 ABOUT_USER = re.compile(r"\b(me|my|myself)\b|\bi\b(?!'?m)", re.IGNORECASE)
-LIST_SLOTS = ("last_sections", "last_citations")
-SELF_DESCRIPTION_GAP = 8  # characters between "I'm" and the role: " a ", " an ", " now a "
+LIST_SLOTS = ("last_sections", "last_citations", "last_pair")
+CURRENT, GOAL = "current", "goal"  # entity roles the NLU gives a role: the user's own, or a target
 
 
 @dataclass(frozen=True)
@@ -39,27 +38,63 @@ class Context:
     slots: Dict[str, Any] = field(default_factory=dict)
     starts: Dict[str, int] = field(default_factory=dict)  # "label:value" -> where it starts in text
     channel: str = ""  # "rest", "socketio", "slack", "cmdline"
+    entity_roles: Dict[str, str] = field(default_factory=dict)  # "label:value" -> "current" | "goal"
+    clauses: List[Dict[str, Any]] = field(default_factory=list)  # the NLU's parts of a compound message
+    in_domain: bool = True  # the NLU's domain gate: False when the message is about something else
+    confidence: float = 1.0  # the NLU's confidence in ``intent``
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Context:
-        message = tracker.latest_message or {}
+        return cls.from_parse(tracker.latest_message or {}, tracker.slots,
+                              tracker.get_latest_input_channel() or "")
+
+    @classmethod
+    def from_parse(cls, message: Dict[str, Any], slots: Dict[str, Any], channel: str = "") -> Context:
+        """The context of one parsed message (Rasa's parse data) with these slots."""
         entities: Dict[str, List[str]] = {}
         starts: Dict[str, int] = {}
+        roles: Dict[str, str] = {}
         for entity in message.get("entities") or []:
             values = entity.get("value")
             for value in values if isinstance(values, list) else [values]:
                 if isinstance(value, (str, int, float)) and str(value).strip():
+                    key = f"{entity.get('entity')}:{value}"
                     entities.setdefault(str(entity.get("entity")), []).append(str(value))
                     if isinstance(entity.get("start"), int):
-                        starts.setdefault(f"{entity.get('entity')}:{value}", entity["start"])
+                        starts.setdefault(key, entity["start"])
+                    if entity.get("role") in (CURRENT, GOAL):
+                        roles.setdefault(key, entity["role"])
+        clauses = message.get("clauses")
+        domain = message.get("domain")
         return cls(
             intent=((message.get("intent") or {}).get("name") or ""),
             text=str(message.get("text") or ""),
             entities=entities,
-            slots=clean_slots(tracker.slots),
+            slots=clean_slots(slots),
             starts=starts,
-            channel=tracker.get_latest_input_channel() or "",
+            channel=channel,
+            entity_roles=roles,
+            clauses=[c for c in clauses if isinstance(c, dict)] if isinstance(clauses, list) else [],
+            in_domain=not (isinstance(domain, dict) and domain.get("in_domain") is False),
+            confidence=confidence_of(message.get("intent")),
         )
+
+    def part(self, clause: Dict[str, Any]) -> Context:
+        """This context narrowed to one clause of the message: its words, intent and entities."""
+        start, end = clause.get("start", 0), clause.get("end", len(self.text))
+        inside = {key for key, at in self.starts.items() if start <= at < end}
+        entities: Dict[str, List[str]] = {}
+        for label, values in self.entities.items():
+            kept = [v for v in values if f"{label}:{v}" in inside]
+            if kept:
+                entities[label] = kept
+        return Context(intent=str(clause.get("intent") or self.intent), text=self.text[start:end],
+                       confidence=confidence_of(clause),
+                       entities=entities, slots=self.slots,
+                       starts={k: at - start for k, at in self.starts.items() if k in inside},
+                       channel=self.channel,
+                       entity_roles={k: r for k, r in self.entity_roles.items() if k in inside},
+                       in_domain=self.in_domain)
 
     def entity(self, label: str) -> Optional[str]:
         values = self.entities.get(label)
@@ -68,10 +103,14 @@ class Context:
     def slot(self, name: str) -> Any:
         return self.slots.get(name)
 
+    def with_role(self, entity_role: str) -> List[str]:
+        """Entity values the NLU marked as the user's own position or as their target."""
+        return [key for key, role in self.entity_roles.items() if role == entity_role]
+
     @property
     def describes_self(self) -> bool:
         """"I'm a project engineer" rather than "what about a project engineer?"."""
-        return bool(SELF_DESCRIPTION.search(self.text))
+        return bool(self.with_role(CURRENT) or self.entities.get("years_experience"))
 
     # --- roles -------------------------------------------------------------------------------
     def mentioned_roles(self) -> List[Role]:
@@ -84,12 +123,26 @@ class Context:
         return found
 
     def self_described_role(self) -> Optional[Role]:
-        """The role in "I'm a project manager" / "currently a PM", wherever it sits in the text."""
-        ends = [match.end() for match in SELF_DESCRIPTION.finditer(self.text)]
-        for value in self.entities.get("role", []):
-            start = self.starts.get(f"role:{value}")
-            if start is not None and any(0 <= start - end <= SELF_DESCRIPTION_GAP for end in ends):
-                return queries.find_role(value)
+        """The KB role the user says is theirs ("I'm a project manager", "currently a PM")."""
+        return self._marked_role(CURRENT)
+
+    def goal_role(self) -> Optional[Role]:
+        """The KB role the user says they are aiming for ("I want to become a director")."""
+        return self._marked_role(GOAL)
+
+    def _marked_role(self, entity_role: str) -> Optional[Role]:
+        values = [key.partition(":")[2] for key in self.with_role(entity_role) if key.startswith("role:")]
+        return queries.find_role(values[0]) if values else None
+
+    def years_experience(self) -> Optional[float]:
+        """The user's own years of experience, when the NLU found them in this message."""
+        for value in self.entities.get("years_experience", []):
+            try:
+                years = float(value)
+            except ValueError:
+                continue
+            if 0 <= years <= 60:
+                return int(years) if years.is_integer() else years
         return None
 
     def role_mention(self, remembered: bool = True, own: bool = False) -> RoleMention:
@@ -191,6 +244,13 @@ def clean_slots(slots: Dict[str, Any]) -> Dict[str, Any]:
             value = None
         cleaned[name] = value
     return cleaned
+
+
+def confidence_of(scored: Any) -> float:
+    """The ``confidence`` of an intent or clause the NLU scored; 0 when it has none."""
+    value = scored.get("confidence") if isinstance(scored, dict) else None
+    number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if number else 0.0
 
 
 def echo(text: Optional[str]) -> str:

@@ -1,9 +1,8 @@
 """Questions about degrees: which to take first, what an MEM or MBA is and teaches."""
 from __future__ import annotations
 
-from actions.base import KnowledgeAction
 from actions.context import Context
-from actions.render import Reply, button, figure, join, title
+from actions.render import Reply, article, button, figure, join, title
 from knowledge import queries
 from knowledge.records import Degree
 
@@ -25,32 +24,33 @@ def value_of(degree: Degree) -> str:
     return degree.key.upper() if degree.level == "master" else f"{degree.level}'s degree"
 
 
-class ActionAnswerEducation(KnowledgeAction):
-    action_name = "action_answer_education"
-    question = "ask_education"
-    subjects = ("degree",)
-
-    def answer(self, ctx: Context) -> Reply:
-        degree = ctx.degree(remembered=False)
-        if degree:
-            return describe(degree)
-        degrees = queries.degrees()
-        missing = ctx.not_covered("degree")
-        if missing:
-            names = join(title(d.name) for d in degrees)
-            return Reply(f"The article doesn't cover a {missing}. The degrees it discusses are {names}.",
-                         sections=tuple(d.section for d in degrees), gap=f"degree: {missing}",
-                         buttons=[button("What is an MEM?", "ask_education", degree="MEM"),
-                                  button("MBA or MEM?", "compare", degree=["MBA", "MEM"])])
-        bachelor = next(d for d in degrees if d.level == "bachelor")
-        masters = [d for d in degrees if d.level == "master"]
-        mem = next(d for d in masters if d.duration)
-        text = (
-            f"Start with {bachelor.name}: {bachelor.summary}\n"
-            f"To move into management faster, many take {join(title(d.name) for d in masters)}, "
-            f"which teach {join(mem.teaches)}. An MEM typically takes {figure(mem.duration)}."
-        )
-        sections = [bachelor.section] + [d.section for d in masters] + [mem.duration.section]
-        return Reply(text, sections=tuple(sections),
+def education(ctx: Context) -> Reply:
+    """The degrees the article discusses; one of them; or a degree it does not cover, said first."""
+    degree = ctx.degree(remembered=False)
+    missing = ctx.not_covered("degree")
+    if degree and missing:  # "PhD or MEM?"
+        reply = describe(degree)
+        reply.text = f"The article doesn't cover a {missing}. What it says of {article(value_of(degree))}: {reply.text}"
+        reply.gap = f"degree: {missing}"
+        return reply
+    if degree:
+        return describe(degree)
+    degrees = queries.degrees()
+    if missing:
+        names = join(title(d.name) for d in degrees)
+        return Reply(f"The article doesn't cover a {missing}. The degrees it discusses are {names}.",
+                     sections=tuple(d.section for d in degrees), gap=f"degree: {missing}",
                      buttons=[button("What is an MEM?", "ask_education", degree="MEM"),
                               button("MBA or MEM?", "compare", degree=["MBA", "MEM"])])
+    bachelor = next(d for d in degrees if d.level == "bachelor")
+    masters = [d for d in degrees if d.level == "master"]
+    mem = next(d for d in masters if d.duration)
+    text = (
+        f"Start with {bachelor.name}: {bachelor.summary}\n"
+        f"To move into management faster, many take {join(title(d.name) for d in masters)}, "
+        f"which teach {join(mem.teaches)}. An MEM typically takes {figure(mem.duration)}."
+    )
+    sections = [bachelor.section] + [d.section for d in masters] + [mem.duration.section]
+    return Reply(text, sections=tuple(sections),
+                 buttons=[button("What is an MEM?", "ask_education", degree="MEM"),
+                          button("MBA or MEM?", "compare", degree=["MBA", "MEM"])])

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import List
 
-from actions.base import KnowledgeAction
 from actions.context import Context
 from actions.education import value_of
 from actions.render import Reply, article, button, figure, join, path_text, role_label, title
@@ -17,74 +16,60 @@ def roles_at(stage_key: str) -> List[str]:
     return [role_label(name) for name in queries.stage(stage_key).roles]
 
 
-class ActionAnswerRolesByStage(KnowledgeAction):
-    action_name = "action_answer_roles_by_stage"
-    question = "ask_roles_by_stage"
-    subjects = ("stage",)
-
-    def answer(self, ctx: Context) -> Reply:
-        stage = ctx.stage()
-        if stage:
-            text = f"{stage.name} roles: {join(roles_at(stage.key))}. {stage.summary}"
-            return Reply(text, sections=(stage.section,), slots={"stage": stage.key})
-        stages = [queries.stage(key) for key in LADDER_STAGES]
-        text = "Roles by career stage:\n" + "\n".join(
-            f"• {stage.name}: {join(roles_at(stage.key))}" for stage in stages
-        )
-        buttons = [button(f"{s.name} roles", "ask_roles_by_stage", stage=s.key) for s in stages[:3]]
-        return Reply(text, sections=tuple(s.section for s in stages), buttons=buttons)
+def roles_by_stage(ctx: Context) -> Reply:
+    stage = ctx.stage()
+    if stage:
+        text = f"{stage.name} roles: {join(roles_at(stage.key))}. {stage.summary}"
+        return Reply(text, sections=(stage.section,), slots={"stage": stage.key})
+    stages = [queries.stage(key) for key in LADDER_STAGES]
+    text = "Roles by career stage:\n" + "\n".join(
+        f"• {stage.name}: {join(roles_at(stage.key))}" for stage in stages
+    )
+    buttons = [button(f"{s.name} roles", "ask_roles_by_stage", stage=s.key) for s in stages[:3]]
+    return Reply(text, sections=tuple(s.section for s in stages), buttons=buttons)
 
 
-class ActionAnswerProgression(KnowledgeAction):
-    action_name = "action_answer_progression"
-    question = "ask_progression"
-
-    def answer(self, ctx: Context) -> Reply:
-        named = ctx.mentioned_roles()
-        origin = named[0].name if len(named) > 1 else ctx.slot("current_role")
-        target = named[-1] if named else queries.find_role(ctx.slot("goal_role") or "")
-        if origin and target and origin != target.name:
-            steps = queries.path_between(origin, target.name)
-            if steps:
-                text = f"From {article(role_label(origin))} to {role_label(target.name)}: {route_text(steps)}."
-                return Reply(text, sections=tuple(s.section for s in steps), slots=role_slots(target))
-        ladder = queries.typical_ladder()
-        mid = queries.stage("mid")
-        text = (
-            f"The typical progression is {path_text(ladder)}, and on to executive roles such as "
-            f"{join(roles_at('executive'), 'or')}.\n"
-            + "\n".join(f"• {queries.stage(k).name}: {join(roles_at(k))}" for k in LADDER_STAGES)
-            + f"\nMoving from entry-level to mid-level roles takes about {figure(mid.duration)}, "
-            "depending on the industry."
-        )
-        sections = (queries.typical_ladder_section(), mid.section, queries.stage("advanced").section)
-        return Reply(text, sections=sections)
+def progression(ctx: Context) -> Reply:
+    named = ctx.mentioned_roles()
+    origin = named[0].name if len(named) > 1 else ctx.slot("current_role")
+    target = named[-1] if named else queries.find_role(ctx.slot("goal_role") or "")
+    if origin and target and origin != target.name:
+        steps = queries.path_between(origin, target.name)
+        if steps:
+            text = f"From {article(role_label(origin))} to {role_label(target.name)}: {route_text(steps)}."
+            return Reply(text, sections=tuple(s.section for s in steps), slots=role_slots(target))
+    ladder = queries.typical_ladder()
+    mid = queries.stage("mid")
+    text = (
+        f"The typical progression is {path_text(ladder)}, and on to executive roles such as "
+        f"{join(roles_at('executive'), 'or')}.\n"
+        + "\n".join(f"• {queries.stage(k).name}: {join(roles_at(k))}" for k in LADDER_STAGES)
+        + f"\nMoving from entry-level to mid-level roles takes about {figure(mid.duration)}, "
+        "depending on the industry."
+    )
+    sections = (queries.typical_ladder_section(), mid.section, queries.stage("advanced").section)
+    return Reply(text, sections=sections)
 
 
-class ActionAnswerDuration(KnowledgeAction):
-    action_name = "action_answer_duration"
-    question = "ask_duration"
-    subjects = ("role", "certification", "degree")
-
-    def answer(self, ctx: Context) -> Reply:
-        kind = ctx.subject_kind
-        cert, degree = ctx.certification(), ctx.degree()
-        if kind == "certification" and cert:
-            stage = queries.stage(cert.stage) if cert.stage else None
-            when = f" It places it at the {stage.name.lower()} stage." if stage else ""
-            return Reply(f"The article gives no time for earning the {cert.acronym}.{when}",
-                         sections=(cert.section,), gap=f"duration: {cert.acronym}")
-        if kind == "degree" and degree:
-            if degree.duration:
-                text = f"{title(degree.name)} typically takes {figure(degree.duration)}, depending on the program."
-                return Reply(text, sections=(degree.duration.section,), slots={"degree": value_of(degree)})
-            reply = known_durations(f"The article doesn't say how long {article(degree.name)} takes.")
-            reply.gap = f"duration: {degree.name}"
-            return reply
-        mention = ctx.role_mention()
-        if mention.role:
-            return role_duration(mention.role, ctx.slot("current_role"))
-        return known_durations("")
+def duration(ctx: Context) -> Reply:
+    kind = ctx.subject_kind
+    cert, degree = ctx.certification(), ctx.degree()
+    if kind == "certification" and cert:
+        stage = queries.stage(cert.stage) if cert.stage else None
+        when = f" It places it at the {stage.name.lower()} stage." if stage else ""
+        return Reply(f"The article gives no time for earning the {cert.acronym}.{when}",
+                     sections=(cert.section,), gap=f"duration: {cert.acronym}")
+    if kind == "degree" and degree:
+        if degree.duration:
+            text = f"{title(degree.name)} typically takes {figure(degree.duration)}, depending on the program."
+            return Reply(text, sections=(degree.duration.section,), slots={"degree": value_of(degree)})
+        reply = known_durations(f"The article doesn't say how long {article(degree.name)} takes.")
+        reply.gap = f"duration: {degree.name}"
+        return reply
+    mention = ctx.role_mention()
+    if mention.role:
+        return role_duration(mention.role, ctx.slot("current_role"))
+    return known_durations("")
 
 
 def role_duration(role, current_role) -> Reply:

@@ -1,86 +1,66 @@
 """Questions about the wider field: MEM specializations, industries, discipline moves, tools."""
 from __future__ import annotations
 
-from actions.base import KnowledgeAction
 from actions.context import Context
 from actions.render import Reply, bullets, button, join, path_text, role_label, title
 from actions.roles import route_text
 from knowledge import queries
 
 
-class ActionAnswerSpecializations(KnowledgeAction):
-    action_name = "action_answer_specializations"
-    question = "ask_specializations"
-
-    def answer(self, ctx: Context) -> Reply:
-        specs = queries.specializations()
-        named = ctx.entity("specialization")
-        role = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else None
-        chosen = [s for s in specs if s.name == named] or (
-            [queries.specialization_for_role(role.name)] if role and queries.specialization_for_role(role.name) else []
-        )
-        shown = chosen or specs
-        opening = "" if chosen else "Common MEM specializations and where they lead:\n"
-        text = opening + bullets(
-            f"{title(s.name)}: {s.focus}. Roles: {join([role_label(r) for r in s.roles])}." for s in shown
-        )
-        return Reply(text, sections=tuple(s.section for s in shown),
-                     buttons=[button("What is an MEM?", "ask_education", degree="MEM")])
+def specializations(ctx: Context) -> Reply:
+    specs = queries.specializations()
+    named = ctx.entity("specialization")
+    role = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else None
+    chosen = [s for s in specs if s.name == named] or (
+        [queries.specialization_for_role(role.name)] if role and queries.specialization_for_role(role.name) else []
+    )
+    shown = chosen or specs
+    opening = "" if chosen else "Common MEM specializations and where they lead:\n"
+    text = opening + bullets(
+        f"{title(s.name)}: {s.focus}. Roles: {join([role_label(r) for r in s.roles])}." for s in shown
+    )
+    return Reply(text, sections=tuple(s.section for s in shown),
+                 buttons=[button("What is an MEM?", "ask_education", degree="MEM")])
 
 
-class ActionAnswerIndustries(KnowledgeAction):
-    action_name = "action_answer_industries"
-    question = "ask_industries"
-    subjects = ()
-
-    def answer(self, ctx: Context) -> Reply:
-        industries = queries.industries()
-        high = [i.name for i in industries if i.pay == "high"]
-        text = (
-            f"Engineering managers work across {join(i.name for i in industries)}. "
-            f"The best-paying include {join(high)}. "
-            f"Companies that keep posting engineering management roles include {join(queries.employers())}."
-        )
-        return Reply(text, sections=tuple(i.section for i in industries),
-                     buttons=[button("How much do engineering managers make?", "ask_salary",
-                                     role="engineering manager")])
+def industries(ctx: Context) -> Reply:
+    industries = queries.industries()
+    high = [i.name for i in industries if i.pay == "high"]
+    text = (
+        f"Engineering managers work across {join(i.name for i in industries)}. "
+        f"The best-paying include {join(high)}. "
+        f"Companies that keep posting engineering management roles include {join(queries.employers())}."
+    )
+    return Reply(text, sections=tuple(i.section for i in industries),
+                 buttons=[button("How much do engineering managers make?", "ask_salary",
+                                 role="engineering manager")])
 
 
-class ActionAnswerDisciplineMove(KnowledgeAction):
-    action_name = "action_answer_discipline_move"
-    question = "ask_discipline_move"
-    subjects = ("discipline",)
-
-    def answer(self, ctx: Context) -> Reply:
-        move = ctx.discipline()
-        if move:
-            text = move.summary
-            if move.moves_to:
-                text += f" In short: {move.engineer} → {join(move.moves_to, 'or')}."
-            target = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else None
-            steps = queries.path_between(queries.typical_ladder()[0], target.name) if target else None
-            if steps:  # "can a mechanical engineer become a CTO?"
-                text += f" The usual route to {role_label(target.name)}: {route_text(steps)}."
-            else:
-                text += f" The general ladder then applies: {path_text(queries.typical_ladder())}."
-            return Reply(text, sections=(move.section, queries.typical_ladder_section()),
-                         slots={"discipline": move.discipline, "subject_kind": "discipline"},
-                         buttons=[button("Which certifications help?", "ask_certification"),
-                                  button("What degree should I get?", "ask_education")])
-        moves = [m for m in queries.discipline_moves() if m.moves_to]
-        text = "Moves the article describes from an engineering discipline into management:\n" + bullets(
-            f"{title(m.engineer)} → {join(m.moves_to, 'or')}" for m in moves
-        )
-        return Reply(text, sections=tuple(m.section for m in moves),
-                     buttons=[button(f"I'm a {m.engineer}", "ask_discipline_move", discipline=m.discipline)
-                              for m in moves])
+def discipline_move(ctx: Context) -> Reply:
+    move = ctx.discipline()
+    if move:
+        text = move.summary
+        if move.moves_to:
+            text += f" In short: {move.engineer} → {join(move.moves_to, 'or')}."
+        target = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else None
+        steps = queries.path_between(queries.typical_ladder()[0], target.name) if target else None
+        if steps:  # "can a mechanical engineer become a CTO?"
+            text += f" The usual route to {role_label(target.name)}: {route_text(steps)}."
+        else:
+            text += f" The general ladder then applies: {path_text(queries.typical_ladder())}."
+        return Reply(text, sections=(move.section, queries.typical_ladder_section()),
+                     slots={"discipline": move.discipline, "subject_kind": "discipline"},
+                     buttons=[button("Which certifications help?", "ask_certification"),
+                              button("What degree should I get?", "ask_education")])
+    moves = [m for m in queries.discipline_moves() if m.moves_to]
+    text = "Moves the article describes from an engineering discipline into management:\n" + bullets(
+        f"{title(m.engineer)} → {join(m.moves_to, 'or')}" for m in moves
+    )
+    return Reply(text, sections=tuple(m.section for m in moves),
+                 buttons=[button(f"I'm a {m.engineer}", "ask_discipline_move", discipline=m.discipline)
+                          for m in moves])
 
 
-class ActionAnswerTools(KnowledgeAction):
-    action_name = "action_answer_tools"
-    question = "ask_tools"
-    subjects = ()
-
-    def answer(self, ctx: Context) -> Reply:
-        tools, skills = queries.topic("tools"), queries.topic("management_skills")
-        return Reply(f"{tools.text} {skills.text}", sections=(tools.section, skills.section))
+def tools(ctx: Context) -> Reply:
+    tools, skills = queries.topic("tools"), queries.topic("management_skills")
+    return Reply(f"{tools.text} {skills.text}", sections=(tools.section, skills.section))

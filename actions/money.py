@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from actions.base import KnowledgeAction
 from actions.clarify import which_role
 from actions.context import Context
 from actions.education import value_of
 from actions.render import Reply, article, button, figure, join, role_label
 from knowledge import queries
-from knowledge.records import Degree
+from knowledge.records import Degree, Industry
 
 SALARY_ROLE = "engineering manager"  # the article's figures are engineering manager salaries
 
@@ -51,49 +50,54 @@ def labelled(opening: str, reply: Reply, gap: str) -> Reply:
     return reply
 
 
-class ActionAnswerSalary(KnowledgeAction):
-    action_name = "action_answer_salary"
-    question = "ask_salary"
-    subjects = ("role", "degree")
-
-    def answer(self, ctx: Context) -> Reply:
-        degree = ctx.degree(remembered=False) or self._remembered_degree(ctx)
-        if degree:
-            return degree_premium(degree)
-        for kind in ("currency", "place"):
-            term = ctx.not_covered(kind)
-            if term:
-                return labelled(f"The article gives no salary figures for {term}.", salary_summary(), term)
-        mention = ctx.role_mention()
-        if mention.ambiguous:
-            return which_role(mention, self.question)
-        if mention.unknown:
-            return labelled(f"The article doesn't cover salaries for {mention.unknown}.", salary_summary(),
-                            mention.unknown)
-        reply = salary_summary()
-        if mention.role and mention.role.name != SALARY_ROLE:
-            reply = labelled(f"The article gives no salary figure for {article(role_label(mention.role.name))}.",
-                             reply, mention.role.name)
-        if mention.role:
-            reply.slots.update({"role": mention.role.name, "subject_kind": "role"})
-        return reply
-
-    @staticmethod
-    def _remembered_degree(ctx: Context) -> Optional[Degree]:
-        """"How much more do they earn?" right after talking about a degree."""
-        if ctx.entities.get("role") or ctx.slot("subject_kind") != "degree":
-            return None
-        return ctx.degree()
+def salary(ctx: Context) -> Reply:
+    """The article's salary figures, labelled when the question asks about something else."""
+    degree = ctx.degree(remembered=False) or _remembered_degree(ctx)
+    if degree:
+        return degree_premium(degree)
+    industry = next((i for i in queries.industries() if i.name in ctx.entities.get("industry", [])), None)
+    if industry:  # "and in aerospace?" after a salary answer
+        return labelled(industry_pay(industry), salary_summary(), industry.name)
+    employer = next((e for e in queries.employers() if e in ctx.entities.get("employer", [])), None)
+    if employer:  # "how much does Deloitte pay?": the article names employers, not their pay
+        return labelled(f"The article gives no salary figure for {employer}.", salary_summary(), employer)
+    for kind in ("currency", "place"):
+        term = ctx.not_covered(kind)
+        if term:
+            return labelled(f"The article gives no salary figures for {term}.", salary_summary(), term)
+    mention = ctx.role_mention()
+    if mention.ambiguous:
+        return which_role(mention, "ask_salary")
+    if mention.unknown:
+        return labelled(f"The article doesn't cover salaries for {mention.unknown}.", salary_summary(),
+                        mention.unknown)
+    reply = salary_summary()
+    if mention.role and mention.role.name != SALARY_ROLE:
+        reply = labelled(f"The article gives no salary figure for {article(role_label(mention.role.name))}.",
+                         reply, mention.role.name)
+    if mention.role:
+        reply.slots.update({"role": mention.role.name, "subject_kind": "role"})
+    return reply
 
 
-class ActionAnswerOutlook(KnowledgeAction):
-    action_name = "action_answer_outlook"
-    question = "ask_outlook"
-    subjects = ()
+def industry_pay(industry: Industry) -> str:
+    """What the article says of pay in one industry: only whether it is among the best-paying."""
+    standing = {"high": "among the best-paying industries", "competitive": "among those that can also pay well"}
+    said = f" It names {industry.name} {standing[industry.pay]}." if industry.pay in standing else ""
+    return f"The article gives no salary figure for {industry.name} on its own.{said}"
 
-    def answer(self, ctx: Context) -> Reply:
-        outlook, roi = queries.topic("outlook"), queries.topic("roi")
-        return Reply(f"{outlook.text} {roi.text}", sections=(outlook.section, roi.section),
-                     buttons=[button("How much do engineering managers make?", "ask_salary",
-                                     role="engineering manager"),
-                              button("What is an MEM?", "ask_education", degree="MEM")])
+
+def _remembered_degree(ctx: Context) -> Optional[Degree]:
+    """"How much more do they earn?" right after talking about a degree."""
+    if ctx.entities.get("role") or ctx.slot("subject_kind") != "degree":
+        return None
+    return ctx.degree()
+
+
+def outlook(ctx: Context) -> Reply:
+    """The job market and the return on the investment, as the article sees them."""
+    market, roi = queries.topic("outlook"), queries.topic("roi")
+    return Reply(f"{market.text} {roi.text}", sections=(market.section, roi.section),
+                 buttons=[button("How much do engineering managers make?", "ask_salary",
+                                 role="engineering manager"),
+                          button("What is an MEM?", "ask_education", degree="MEM")])

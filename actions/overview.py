@@ -1,25 +1,19 @@
 """The article as a whole: what engineering management is, and its key takeaways."""
 from __future__ import annotations
 
-from actions.base import KnowledgeAction
 from actions.context import Context
 from actions.render import Reply, bullets, button
 from knowledge import queries
 
 
-class ActionAnswerOverview(KnowledgeAction):
-    action_name = "action_answer_overview"
-    question = "ask_overview"
-    subjects = ()
-
-    def answer(self, ctx: Context) -> Reply:
-        overview, takeaways = queries.topic("overview"), queries.topic("key_takeaways")
-        text = f"{overview.text}\n\nKey takeaways:\n{bullets(takeaways.items)}"
-        return Reply(text, sections=(overview.section, takeaways.section),
-                     buttons=[button("What's the typical career path?", "ask_progression"),
-                              button("How much do engineering managers make?", "ask_salary",
-                                     role="engineering manager"),
-                              button("Plan my career", "plan_path")])
+def overview(ctx: Context) -> Reply:
+    overview, takeaways = queries.topic("overview"), queries.topic("key_takeaways")
+    text = f"{overview.text}\n\nKey takeaways:\n{bullets(takeaways.items)}"
+    return Reply(text, sections=(overview.section, takeaways.section),
+                 buttons=[button("What's the typical career path?", "ask_progression"),
+                          button("How much do engineering managers make?", "ask_salary",
+                                 role="engineering manager"),
+                          button("Plan my career", "plan_path")])
 
 
 def general_path() -> Reply:

@@ -14,7 +14,6 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import KnowledgeAction
 from actions.clarify import suggestions
 from actions.context import Context, echo
 from actions.render import Reply, article, button, figure, join, path_text, role_label, title
@@ -143,17 +142,14 @@ class ActionAskGoalRole(Action):
         return []
 
 
-class ActionPlanPath(KnowledgeAction):
-    action_name = "action_plan_path"
-    question = "plan_path"
-
-    def answer(self, ctx: Context) -> Reply:
-        current = queries.find_role(ctx.slot("current_role") or "")
-        goal = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else queries.find_role(ctx.slot("goal_role") or "")
-        if not current or not goal:
-            return Reply("Tell me your current role and the role you're aiming for, and I'll plan the steps.",
-                         buttons=[button("Plan my career", "plan_path")])
-        return plan(current, goal, ctx.slot("years_experience"))
+def plan_answer(ctx: Context) -> Reply:
+    """The plan from the profile's current role to its goal (asked for first when missing)."""
+    current = queries.find_role(ctx.slot("current_role") or "")
+    goal = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else queries.find_role(ctx.slot("goal_role") or "")
+    if not current or not goal:
+        return Reply("Tell me your current role and the role you're aiming for, and I'll plan the steps.",
+                     buttons=[button("Plan my career", "plan_path")])
+    return plan(current, goal, ctx.slot("years_experience"))
 
 
 def plan(current: Role, goal: Role, years: Optional[int]) -> Reply:

@@ -11,10 +11,28 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Context
+from actions.context import CURRENT, Context
 from actions.render import article, role_label
 
 PROFILE_SLOTS = ("current_role", "goal_role", "discipline", "years_experience")
+
+
+def profile_from(ctx: Context) -> Dict[str, Any]:
+    """What this message tells of the user: the role they hold, the one they aim for, their years
+    and discipline, as the NLU marked them (entity roles "current" and "goal", years_experience)."""
+    profile: Dict[str, Any] = {}
+    current, goal = ctx.self_described_role(), ctx.goal_role()
+    if current:
+        profile["current_role"] = current.name
+    if goal and goal != current:
+        profile["goal_role"] = goal.name
+    years = ctx.years_experience()
+    if years is not None:
+        profile["years_experience"] = years
+    move = ctx.discipline(remembered=False)
+    if move and (ctx.describes_self or f"discipline:{ctx.entity('discipline')}" in ctx.with_role(CURRENT)):
+        profile["discipline"] = move.discipline
+    return profile
 
 
 def profile_opening(ctx: Context) -> str:

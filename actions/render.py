@@ -29,6 +29,7 @@ class Reply:
     gap: Optional[str] = None  # what the article could not answer ("salary: Germany"), for curators
     personal: bool = False  # open with the user's profile ("As a project engineer aiming for …:")
     table: Optional[Table] = None  # a side-by-side comparison, laid out natively where a channel can
+    response: Optional[str] = None  # a response of domain.yml to say instead of ``text``
 
 
 @dataclass(frozen=True)

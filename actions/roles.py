@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from actions.base import KnowledgeAction, answer_as
 from actions.clarify import role_or_clarify, suggestions
 from actions.context import Context, RoleMention
 from actions.overview import general_path
@@ -41,44 +40,38 @@ def route_text(steps: List[Step]) -> str:
     return f"{text} ({'; '.join(timed)})" if timed else text
 
 
-class ActionAnswerRoleInfo(KnowledgeAction):
-    action_name = "action_answer_role_info"
-    question = "ask_role_info"
-
-    def answer(self, ctx: Context) -> Reply:
-        role, clarify = role_or_clarify(ctx, self.question)
-        if clarify:
-            return clarify
-        stage = queries.stage(role.stage)
-        kind = stage.name.lower().removesuffix(" roles")
-        text = f"{title(article(role_label(role.name)))} is {article(kind)} role. {role.summary}"
-        if role.responsibilities:
-            text += "\n\nWhat they do:\n" + bullets(role.responsibilities)
-        return Reply(text, sections=(role.section,), slots=role_slots(role),
-                     buttons=suggestions(role.name, "ask_requirements", "ask_reports_to", "ask_next_step"))
+def role_info(ctx: Context) -> Reply:
+    """What a role is and does."""
+    role, clarify = role_or_clarify(ctx, "ask_role_info")
+    if clarify:
+        return clarify
+    stage = queries.stage(role.stage)
+    kind = stage.name.lower().removesuffix(" roles")
+    text = f"{title(article(role_label(role.name)))} is {article(kind)} role. {role.summary}"
+    if role.responsibilities:
+        text += "\n\nWhat they do:\n" + bullets(role.responsibilities)
+    return Reply(text, sections=(role.section,), slots=role_slots(role),
+                 buttons=suggestions(role.name, "ask_requirements", "ask_reports_to", "ask_next_step"))
 
 
-class ActionAnswerReportsTo(KnowledgeAction):
-    action_name = "action_answer_reports_to"
-    question = "ask_reports_to"
-
-    def answer(self, ctx: Context) -> Reply:
-        role, clarify = role_or_clarify(ctx, self.question)
-        if clarify:
-            return clarify
-        gap = None
-        if role.reports_to:
-            bosses = join([role_label(name) for name in role.reports_to], "or")
-            text = f"{title(article(role_label(role.name)))} reports to {article_for(bosses)}."
-        else:
-            known = [r for r in queries.roles() if r.reports_to]
-            gap = f"reports to: {role.name}"
-            text = (f"The article doesn't say who {article(role_label(role.name))} reports to. "
-                    "It gives reporting lines only for: "
-                    + "; ".join(f"{role_label(r.name)} → {join([role_label(b) for b in r.reports_to], 'or')}"
-                                for r in known) + ".")
-        return Reply(text, sections=(role.section,), slots=role_slots(role), gap=gap,
-                     buttons=suggestions(role.name, "ask_next_step", "ask_role_info"))
+def reports_to(ctx: Context) -> Reply:
+    """Who a role reports to, or the reporting lines the article does give."""
+    role, clarify = role_or_clarify(ctx, "ask_reports_to")
+    if clarify:
+        return clarify
+    gap = None
+    if role.reports_to:
+        bosses = join([role_label(name) for name in role.reports_to], "or")
+        text = f"{title(article(role_label(role.name)))} reports to {article_for(bosses)}."
+    else:
+        known = [r for r in queries.roles() if r.reports_to]
+        gap = f"reports to: {role.name}"
+        text = (f"The article doesn't say who {article(role_label(role.name))} reports to. "
+                "It gives reporting lines only for: "
+                + "; ".join(f"{role_label(r.name)} → {join([role_label(b) for b in r.reports_to], 'or')}"
+                            for r in known) + ".")
+    return Reply(text, sections=(role.section,), slots=role_slots(role), gap=gap,
+                 buttons=suggestions(role.name, "ask_next_step", "ask_role_info"))
 
 
 def article_for(names: str) -> str:
@@ -86,48 +79,39 @@ def article_for(names: str) -> str:
     return f"the {names}" if names.startswith(("VP", "chief")) else article(names)
 
 
-class ActionAnswerNextStep(KnowledgeAction):
-    action_name = "action_answer_next_step"
-    question = "ask_next_step"
-
-    def answer(self, ctx: Context) -> Reply:
-        role, clarify = role_or_clarify(ctx, self.question, own=True)
-        if clarify:
-            return clarify
-        named = queries.next_steps(role.name)
-        edges = [step for step in queries.steps_from(role.name) if step.to_role not in named]
-        if not named and not edges:
-            text = (f"The article doesn't name a step after {article(role_label(role.name))}. "
-                    f"Its typical ladder is {path_text(queries.typical_ladder())}.")
-            return Reply(text, sections=(role.section,), slots=role_slots(role), personal=True,
-                         gap=f"next step: {role.name}")
-        options = [role_label(name) for name in named] + [
-            role_label(s.to_role) + (f" ({figure(s.duration)}, depending on the industry)" if s.duration else "")
-            for s in edges]
-        text = f"After {article(role_label(role.name))}, common next steps are {join(options, 'or')}."
-        sections = (role.section,) + tuple(s.section for s in edges)
-        next_role = named[0] if named else edges[0].to_role
-        return Reply(text, sections=sections, slots=role_slots(role), personal=True,
-                     buttons=suggestions(next_role, "ask_requirements", "ask_role_info"))
+def next_step(ctx: Context) -> Reply:
+    """The steps the article names after a role."""
+    role, clarify = role_or_clarify(ctx, "ask_next_step", own=True)
+    if clarify:
+        return clarify
+    named = queries.next_steps(role.name)
+    edges = [step for step in queries.steps_from(role.name) if step.to_role not in named]
+    if not named and not edges:
+        text = (f"The article doesn't name a step after {article(role_label(role.name))}. "
+                f"Its typical ladder is {path_text(queries.typical_ladder())}.")
+        return Reply(text, sections=(role.section,), slots=role_slots(role), personal=True,
+                     gap=f"next step: {role.name}")
+    options = [role_label(name) for name in named] + [
+        role_label(s.to_role) + (f" ({figure(s.duration)}, depending on the industry)" if s.duration else "")
+        for s in edges]
+    text = f"After {article(role_label(role.name))}, common next steps are {join(options, 'or')}."
+    sections = (role.section,) + tuple(s.section for s in edges)
+    next_role = named[0] if named else edges[0].to_role
+    return Reply(text, sections=sections, slots=role_slots(role), personal=True,
+                 buttons=suggestions(next_role, "ask_requirements", "ask_role_info"))
 
 
-class ActionAnswerRequirements(KnowledgeAction):
-    action_name = "action_answer_requirements"
-    question = "ask_requirements"
-    subjects = ("role", "stage")
-
-    def answer(self, ctx: Context) -> Reply:
-        stage = ctx.stage()
-        if stage and not ctx.mentioned_roles():
-            return stage_requirements(stage.key, self.question)
-        if ctx.not_covered("degree"):  # "do I need a PhD for this?"
-            return answer_as("ask_education", ctx)
-        if ctx.role_mention() == RoleMention():  # "how do I get into engineering management?"
-            return general_path()
-        role, clarify = role_or_clarify(ctx, self.question)
-        if clarify:
-            return clarify
-        return requirements(role, ctx.slot("current_role"))
+def what_it_takes(ctx: Context) -> Reply:
+    """What it takes to reach a role or a stage; the general path when none is named."""
+    stage = ctx.stage()
+    if stage and not ctx.mentioned_roles():
+        return stage_requirements(stage.key, "ask_requirements")
+    if ctx.role_mention() == RoleMention():  # "how do I get into engineering management?"
+        return general_path()
+    role, clarify = role_or_clarify(ctx, "ask_requirements")
+    if clarify:
+        return clarify
+    return requirements(role, ctx.slot("current_role"))
 
 
 def requirements(role: Role, current_role: Optional[str]) -> Reply:
@@ -160,18 +144,15 @@ def stage_requirements(stage_key: str, question: str) -> Reply:
     return Reply(text, sections=(stage.section,), slots={"stage": stage.key}, question=question)
 
 
-class ActionSetGoal(KnowledgeAction):
-    action_name = "action_set_goal"
-    question = "state_goal"
-
-    def answer(self, ctx: Context) -> Reply:
-        if ctx.role_mention() == RoleMention():  # "I'd like to move into engineering management"
-            return general_path()
-        role, clarify = role_or_clarify(ctx, "ask_requirements")
-        if clarify:
-            return clarify
-        reply = requirements(role, ctx.slot("current_role"))
-        reply.text = f"Great goal! {reply.text}"
-        reply.slots["goal_role"] = role.name
-        reply.question = "ask_requirements"
-        return reply
+def set_goal(ctx: Context) -> Reply:
+    """"I want to become a director": remember the goal and say what it takes."""
+    if ctx.role_mention() == RoleMention():  # "I'd like to move into engineering management"
+        return general_path()
+    role, clarify = role_or_clarify(ctx, "ask_requirements")
+    if clarify:
+        return clarify
+    reply = requirements(role, ctx.slot("current_role"))
+    reply.text = f"Great goal! {reply.text}"
+    reply.slots["goal_role"] = role.name
+    reply.question = "ask_requirements"
+    return reply

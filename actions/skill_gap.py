@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-from actions.base import KnowledgeAction
 from actions.context import Context
 from actions.render import Reply, article, button, join, role_label, title
 from knowledge import queries
@@ -25,32 +24,28 @@ def missing(target: List[str], current: List[str]) -> List[str]:
     return [item for item in target if item.lower() not in have]
 
 
-class ActionSkillGap(KnowledgeAction):
-    action_name = "action_skill_gap"
-    question = "skill_gap"
+def skill_gap(ctx: Context) -> Reply:
+    current, target = _roles(ctx)
+    if target and not current:
+        names = list(dict.fromkeys(queries.stage("entry").roles + queries.stage("mid").roles))
+        return Reply(f"To find your gap for {role_label(target.name)}, what's your current role?",
+                     slots={"goal_role": target.name},
+                     buttons=[button(title(role_label(n)), "skill_gap", role=[n, target.name]) for n in names[:6]])
+    if not target:
+        return Reply("Which role are you aiming for? For example: “what am I missing to become an "
+                     "engineering director? I'm a project manager”.",
+                     buttons=[button(f"Gap to {role_label(name)}", "skill_gap", role=name)
+                              for name in queries.typical_ladder()[1:]])
+    return gap_between(current, target)
 
-    def answer(self, ctx: Context) -> Reply:
-        current, target = self._roles(ctx)
-        if target and not current:
-            names = list(dict.fromkeys(queries.stage("entry").roles + queries.stage("mid").roles))
-            return Reply(f"To find your gap for {role_label(target.name)}, what's your current role?",
-                         slots={"goal_role": target.name},
-                         buttons=[button(title(role_label(n)), "skill_gap", role=[n, target.name]) for n in names[:6]])
-        if not target:
-            return Reply("Which role are you aiming for? For example: “what am I missing to become an "
-                         "engineering director? I'm a project manager”.",
-                         buttons=[button(f"Gap to {role_label(name)}", "skill_gap", role=name)
-                                  for name in queries.typical_ladder()[1:]])
-        return gap_between(current, target)
 
-    @staticmethod
-    def _roles(ctx: Context) -> Tuple[Optional[Role], Optional[Role]]:
-        named = ctx.mentioned_roles()
-        current = ctx.self_described_role() or (named[0] if len(named) >= 2 else None)
-        current = current or queries.find_role(ctx.slot("current_role") or "")
-        others = [role for role in named if role != current]
-        target = others[-1] if others else queries.find_role(ctx.slot("goal_role") or "")
-        return current, (target if target != current else None)
+def _roles(ctx: Context) -> Tuple[Optional[Role], Optional[Role]]:
+    named = ctx.mentioned_roles()
+    current = ctx.self_described_role() or (named[0] if len(named) >= 2 else None)
+    current = current or queries.find_role(ctx.slot("current_role") or "")
+    others = [role for role in named if role != current]
+    target = others[-1] if others else queries.find_role(ctx.slot("goal_role") or "")
+    return current, (target if target != current else None)
 
 
 def gap_between(current: Role, target: Role) -> Reply:

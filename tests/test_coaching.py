@@ -1,12 +1,12 @@
 """Coaching over REST through the real servers: compare, plan a path, skill gaps, sources, profile.
 
-Every reply is checked for figures the knowledge base does not state (tests.stack.play).
+Every reply is checked for figures the knowledge base does not state (tests.support.stack.play).
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.stack import play, turn
+from tests.support.stack import play, turn
 
 COACHING = {
     # Compare

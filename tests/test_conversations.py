@@ -12,7 +12,7 @@ from typing import List
 
 import pytest
 
-from tests.stack import play, turn
+from tests.support.stack import play, turn
 
 CONVERSATIONS: dict = {
     "certs for a project manager, then salary follow-up": [
@@ -129,7 +129,7 @@ CONVERSATIONS: dict = {
     ],
     "out of scope then back on topic": [
         turn("what's the weather in paris", "outside what I know"),
-        turn("what does an engineering director do", "several teams", never=["outside what I know"]),
+        turn("what does an engineering director do", "multiple teams", never=["outside what I know"]),
     ],
     "greeting, bot challenge, capabilities, goodbye": [
         turn("hi", "Career Coach"),

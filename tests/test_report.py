@@ -1,4 +1,4 @@
-"""The curators' knowledge-gap report (bot/report.py): real conversations in a private tracker store
+"""The curators' knowledge-gap report (ops/report.py): real conversations in a private tracker store
 through the real stack, then the report over them; plus the event logic and the error paths."""
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 import yaml
 
-from bot.report import OFF_TOPIC, UNKNOWN, UNSURE, Gap, clean, gaps_in, group, main, normalise, render
-from bot.servers import Settings, stack
-from tests.stack import Conversation, private_stack_settings
+from ops.report import OFF_TOPIC, UNKNOWN, UNSURE, Gap, clean, gaps_in, group, main, normalise, render
+from ops.servers import stack
+from settings import Settings
+from tests.support.stack import Conversation, private_stack_settings
 
 # What several users say; the report must find exactly the gaps these produce.
 TALKS: List[List[str]] = [
