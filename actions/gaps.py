@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from actions.context import Context, echo
-from actions.render import Reply, article, button, role_label
+from actions.render import Reply, article, bullets, button, role_label
 from knowledge import queries, retrieval
 from knowledge.errors import UnknownSubject
 
@@ -49,7 +49,9 @@ def closest_statement(ctx: Context) -> Reply:
     hits = retrieval.search(ctx.text)
     if not hits:
         return rephrase(ctx)
-    statements = " ".join(hit.statement.text for hit in hits)
+    texts = [hit.statement.text for hit in hits]
+    texts = [text for text in texts if not any(text != other and text in other for other in texts)]
+    statements = texts[0] if len(texts) == 1 else "\n" + bullets(texts)
     return Reply(f"The article doesn't cover that directly. The closest it comes: {statements}",
                  sections=tuple(dict.fromkeys(hit.statement.section for hit in hits)))
 

@@ -89,8 +89,12 @@ def title(name: str) -> str:
 
 
 def article(name: str) -> str:
-    """"an engineering manager", "a project manager"."""
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    """"an engineering manager", "a project manager"; an acronym by how its letter sounds: "an MEM",
+    "an MBA", "a PMP"."""
+    first = name.split(" ")[0] if name else ""
+    acronym = first.isupper() and len(first) > 1
+    sounds_like_vowel = first[:1] in "AEFHILMNORSX" if acronym else first[:1].lower() in "aeiou"
+    return f"{'an' if sounds_like_vowel and first else 'a'} {name}"
 
 
 def payload(intent: str, **entities: Any) -> str:
