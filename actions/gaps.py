@@ -52,7 +52,7 @@ def closest_statement(ctx: Context) -> Reply:
     texts = [hit.statement.text for hit in hits]
     texts = [text for text in texts if not any(text != other and text in other for other in texts)]
     statements = texts[0] if len(texts) == 1 else "\n" + bullets(texts)
-    return Reply(f"The article doesn't cover that directly. The closest it comes: {statements}",
+    return Reply(f"I'm not sure what you're asking, so here is what the article says closest to it: {statements}",
                  sections=tuple(dict.fromkeys(hit.statement.section for hit in hits)))
 
 
