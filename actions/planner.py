@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import suggestions
 from actions.context import Context, echo
+from actions.education import value_of
 from actions.render import Reply, article, button, figure, join, path_text, role_label, title
 from actions.roles import route_text, untimed
 from actions.skill_gap import duties_of, needs_of
@@ -168,7 +169,8 @@ def plan(current: Role, goal: Role, years: Optional[int]) -> Reply:
     if untimed(steps):
         lines.append(f"The article gives no time for {untimed(steps)}.")
     mem = queries.degree("mem")
-    lines.append(f"An MEM ({figure(mem.duration)}) or a technical MBA can speed the way.")
+    mba = queries.degree("mba")
+    lines.append(f"{title(article(value_of(mem)))} ({figure(mem.duration)}) or {article(mba.name)} can speed the way.")
     sections = [s.section for s in steps] + [queries.role(s.to_role).section for s in steps] + [mem.section]
     return Reply("\n".join(lines), sections=tuple(sections), slots=slots, personal=True,
                  buttons=suggestions(goal.name, "ask_salary", "ask_reports_to")

@@ -5,6 +5,7 @@ from typing import Dict, List, Optional
 
 from actions.clarify import role_or_clarify, suggestions
 from actions.context import Context, RoleMention
+from actions.education import value_of
 from actions.overview import general_path
 from actions.render import Reply, article, bullets, figure, join, path_text, role_label, title
 from knowledge import queries
@@ -124,9 +125,9 @@ def requirements(role: Role, current_role: Optional[str]) -> Reply:
     certs = queries.certifications_for(role.name)
     if certs:
         lines.append(f"• Certifications that help: {join(c.acronym for c in certs)}")
-    mem = queries.degree("mem")
-    lines.append(f"• Education: an engineering bachelor's first; an MEM ({figure(mem.duration)}) "
-                 "or an MBA with a technical focus can speed the way")
+    mem, mba = queries.degree("mem"), queries.degree("mba")
+    lines.append(f"• Education: an engineering bachelor's first; {article(value_of(mem))} ({figure(mem.duration)}) "
+                 f"or {article(mba.name)} can speed the way")
     steps = route_to(role, current_role)
     if steps:
         lines.append(f"• Usual route: {route_text(steps)}")
