@@ -1,6 +1,8 @@
-"""Read knowledge/data/*.yml and check shape, types and section names of every record.
+"""Read knowledge/data/*.yml into records, checking each one against its kind (:mod:`knowledge.spec`).
 
-Cross-record checks (references, duplicate names) live in :mod:`knowledge.checks`.
+Cross-record checks (references, duplicate names) live in :mod:`knowledge.checks`. A record read
+here names other records by key (a figure's ``citation`` is the citation's key); the knowledge base
+resolves those when it loads the built database.
 
 An alias tagged ``!cased`` (``aliases: [!cased PM, proj manager]``) is a short form that is also an
 ordinary word ("5 pm", "I lean towards"): the entity extractor matches it only as typed, or in lower
@@ -8,13 +10,14 @@ case right after a word such as "a", "the" or "my".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
 from knowledge.errors import KnowledgeError
+from knowledge.records import NEAREST_INTENTS, TOPIC, ComparisonRow  # noqa: F401 (re-exported)
+from knowledge.spec import COMPARISON_ROW_FIELDS, KINDS, FieldSpec, Kind
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -28,88 +31,7 @@ SECTIONS = (
     "A Summary: The Progression of an Engineering Management Career",
 )
 
-TOPIC = "topic"  # the not_covered kind of career topics the article leaves open
-# Question intents whose answer a not-covered topic may point to as the closest thing the article says.
-NEAREST_INTENTS = (
-    "ask_role_info", "ask_requirements", "ask_salary", "ask_duration", "ask_certification",
-    "ask_education", "ask_next_step", "ask_progression", "ask_industries", "ask_outlook",
-    "ask_overview", "ask_discipline_move", "ask_tools",
-)
-
-# Field types: "str", "int", "number", "bool", "strs" (list of strings), "rows" (list of mappings).
-_EMPTY = {"strs": [], "rows": [], "bool": False}
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """Shape of the records of one YAML file."""
-
-    name_field: Optional[str]  # field that names a record in messages (None: derived)
-    required: dict[str, str]
-    optional: dict[str, str] = field(default_factory=dict)
-    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    sectioned: bool = True
-    only_when: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (field, value)
-
-
-_TEXT = {"section": "str"}
-SPECS: dict[str, FileSpec] = {
-    "citations": FileSpec("key", {"key": "str", "publisher": "str", "title": "str", "url": "str", **_TEXT}),
-    "figures": FileSpec(
-        "key",
-        {"key": "str", "label": "str", "amount": "number", "unit": "str", "text": "str", **_TEXT},
-        {"year": "int", "upper": "number", "open_ended": "bool", "citation": "str"},
-        {"unit": ("USD", "years")},
-    ),
-    "stages": FileSpec(
-        "key",
-        {"key": "str", "name": "str", "order": "int", "summary": "str", **_TEXT},
-        {"aliases": "strs", "skills": "strs", "also_roles": "strs", "duration": "str"},
-    ),
-    "roles": FileSpec(
-        "name",
-        {"name": "str", "stage": "str", "ladder": "int", "summary": "str", **_TEXT},
-        {"aliases": "strs", "responsibilities": "strs", "skills": "strs",
-         "reports_to": "strs", "next_steps": "strs"},
-    ),
-    "progression": FileSpec(None, {"from": "str", "to": "str", **_TEXT}, {"implied": "bool"}),
-    "ladder": FileSpec(None, {"roles": "strs", **_TEXT}),
-    "certifications": FileSpec(
-        "acronym",
-        {"acronym": "str", "name": "str", "summary": "str", **_TEXT},
-        {"stage": "str", "aliases": "strs", "benefits": "strs", "fits_roles": "strs"},
-    ),
-    "degrees": FileSpec(
-        "key",
-        {"key": "str", "name": "str", "level": "str", "summary": "str", **_TEXT},
-        {"aliases": "strs", "teaches": "strs", "duration": "str", "premium": "str"},
-        {"level": ("bachelor", "master")},
-    ),
-    "specializations": FileSpec(
-        "name", {"name": "str", "focus": "str", **_TEXT}, {"aliases": "strs", "roles": "strs"}
-    ),
-    "industries": FileSpec(
-        "name", {"name": "str", **_TEXT}, {"pay": "str", "notes": "str", "aliases": "strs"},
-        {"pay": ("high", "competitive")},
-    ),
-    "employers": FileSpec("name", {"name": "str", **_TEXT}, {"aliases": "strs"}),
-    "disciplines": FileSpec(
-        "key",
-        {"key": "str", "engineer": "str", "moves_to": "strs", "summary": "str", **_TEXT},
-        {"aliases": "strs"},
-    ),
-    "topics": FileSpec("key", {"key": "str", "title": "str", "text": "str", **_TEXT}, {"items": "strs"}),
-    "tools": FileSpec("name", {"name": "str", "topic": "str", **_TEXT}, {"aliases": "strs"}),
-    "comparisons": FileSpec(None, {"left": "str", "right": "str", "rows": "rows", **_TEXT}),
-    "not_covered": FileSpec(
-        "term", {"term": "str", "kind": "str"}, {"aliases": "strs", "nearest": "str"},
-        {"kind": ("profession", "place", "currency", "degree", TOPIC), "nearest": NEAREST_INTENTS},
-        sectioned=False, only_when={"nearest": ("kind", TOPIC)},
-    ),
-}
-COMPARISON_ROW_FIELDS = ("dimension", "left", "right")
-
-Records = list[dict[str, Any]]
+Records = list[Any]  # the records of one kind, in file order
 
 
 class CaseSensitive(str):
@@ -124,25 +46,13 @@ _DataLoader.add_constructor(
     "!cased", lambda loader, node: CaseSensitive(loader.construct_scalar(node)))
 
 
-def record_name(kind: str, record: dict[str, Any], index: int) -> str:
-    """How messages name a record: its key field, or a readable stand-in."""
-    spec = SPECS[kind]
-    if spec.name_field and isinstance(record.get(spec.name_field), str):
-        return record[spec.name_field]
-    if kind == "progression" and isinstance(record, dict):
-        return f"{record.get('from')} -> {record.get('to')}"
-    if kind == "comparisons" and isinstance(record, dict):
-        return f"{record.get('left')} vs {record.get('right')}"
-    return f"#{index + 1}"
-
-
 def fail(path: Path, record: str, problem: str) -> KnowledgeError:
     """The one error format: ``<file>: record '<record>': <problem>``."""
     return KnowledgeError(f"{path}: record {record!r}: {problem}")
 
 
 def _type_ok(kind: str, value: Any) -> bool:
-    if kind == "str":
+    if kind in ("str", "record"):
         return isinstance(value, str) and value.strip() != ""
     if kind == "int":
         return isinstance(value, int) and not isinstance(value, bool)
@@ -155,50 +65,64 @@ def _type_ok(kind: str, value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
 
-_TYPE_NAMES = {"str": "a non-empty string", "int": "an integer", "number": "a number",
-               "bool": "true or false", "strs": "a list of non-empty strings",
+_TYPE_NAMES = {"str": "a non-empty string", "record": "a non-empty string", "int": "an integer",
+               "number": "a number", "bool": "true or false", "strs": "a list of non-empty strings",
                "rows": "a list of mappings"}
 
 
-def _check_record(path: Path, kind: str, record: Any, index: int) -> dict[str, Any]:
-    spec = SPECS[kind]
-    name = record_name(kind, record, index) if isinstance(record, dict) else f"#{index + 1}"
+def _value(spec: FieldSpec, raw: Any) -> Any:
+    """The record's value of a checked YAML value (lists become tuples, rows their records)."""
+    if raw is None:
+        return spec.default
+    if spec.type == "strs":
+        return tuple(raw)
+    if spec.type == "rows":
+        return tuple(spec.row_type(**{k: row[k] for k in COMPARISON_ROW_FIELDS}) for row in raw)
+    return float(raw) if spec.type == "number" else raw
+
+
+def _check_fields(path: Path, kind: Kind, record: dict[str, Any], name: str) -> None:
+    specs = {f.yaml: f for f in kind.fields}
+    for key in record:
+        if key not in specs:
+            raise fail(path, name, f"unknown field {key!r} (allowed: {', '.join(sorted(specs))})")
+    for spec in specs.values():
+        value = record.get(spec.yaml)
+        if value is None:
+            if spec.required:
+                raise fail(path, name, f"missing required field {spec.yaml!r}")
+            continue
+        if not _type_ok(spec.type, value):
+            raise fail(path, name, f"field {spec.yaml!r} must be {_TYPE_NAMES[spec.type]}, got {value!r}")
+        if spec.choices and value not in spec.choices:
+            raise fail(path, name, f"field {spec.yaml!r} is {value!r}; expected one of {', '.join(spec.choices)}")
+    for spec in specs.values():
+        if spec.only_when is None:
+            continue
+        condition, wanted = spec.only_when
+        if record.get(condition) == wanted and record.get(spec.yaml) is None:
+            raise fail(path, name, f"missing required field {spec.yaml!r} ({condition} {wanted!r} needs it)")
+        if record.get(condition) != wanted and record.get(spec.yaml) is not None:
+            raise fail(path, name, f"field {spec.yaml!r} is only allowed when {condition} is {wanted!r}")
+
+
+def _check_record(path: Path, kind: Kind, record: Any, index: int) -> Any:
+    name = kind.describe(record, index) if isinstance(record, dict) else f"#{index + 1}"
     if not isinstance(record, dict):
         raise fail(path, name, "a record must be a mapping of field: value")
-    allowed = {**spec.required, **spec.optional}
-    for key in record:
-        if key not in allowed:
-            raise fail(path, name, f"unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
-    for key, kind_of in allowed.items():
-        if key not in record or record[key] is None:
-            if key in spec.required:
-                raise fail(path, name, f"missing required field {key!r}")
-            continue
-        if not _type_ok(kind_of, record[key]):
-            raise fail(path, name, f"field {key!r} must be {_TYPE_NAMES[kind_of]}, got {record[key]!r}")
-    for key, options in spec.choices.items():
-        if record.get(key) is not None and record[key] not in options:
-            raise fail(path, name, f"field {key!r} is {record[key]!r}; expected one of {', '.join(options)}")
-    for key, (condition, value) in spec.only_when.items():
-        if record.get(condition) == value and record.get(key) is None:
-            raise fail(path, name, f"missing required field {key!r} ({condition} {value!r} needs it)")
-        if record.get(condition) != value and record.get(key) is not None:
-            raise fail(path, name, f"field {key!r} is only allowed when {condition} is {value!r}")
-    if spec.sectioned and record["section"] not in SECTIONS:
+    _check_fields(path, kind, record, name)
+    if kind.sectioned and record["section"] not in SECTIONS:
         raise fail(path, name, f"section {record['section']!r} is not a heading of the article")
     for row_index, row in enumerate(record.get("rows") or []):
         for key in COMPARISON_ROW_FIELDS:
             if not _type_ok("str", row.get(key)):
                 raise fail(path, name, f"row {row_index + 1}: missing or empty field {key!r}")
-    return {
-        key: record[key] if record.get(key) is not None else _EMPTY.get(kind_of)
-        for key, kind_of in allowed.items()
-    }
+    return kind.record(**{spec.name: _value(spec, record.get(spec.yaml)) for spec in kind.fields})
 
 
-def load_file(data_dir: Path, kind: str) -> Records:
+def load_file(data_dir: Path, kind_name: str) -> Records:
     """The checked records of ``<data_dir>/<kind>.yml``, optional fields filled with defaults."""
-    path = data_dir / f"{kind}.yml"
+    path = data_dir / f"{kind_name}.yml"
     if not path.is_file():
         raise KnowledgeError(f"{path}: file is missing")
     try:
@@ -210,9 +134,10 @@ def load_file(data_dir: Path, kind: str) -> Records:
         raise KnowledgeError(f"{path}: malformed YAML at {at}: {problem}") from None
     if not isinstance(content, list):
         raise KnowledgeError(f"{path}: the file must hold a list of records")
+    kind = KINDS[kind_name]
     return [_check_record(path, kind, record, index) for index, record in enumerate(content)]
 
 
 def load_all(data_dir: Path = DATA_DIR) -> dict[str, Records]:
     """Every data file, each record checked on its own."""
-    return {kind: load_file(data_dir, kind) for kind in SPECS}
+    return {name: load_file(data_dir, name) for name in KINDS}

@@ -1,226 +1,94 @@
-"""Read the database into the frozen records of :mod:`knowledge.records`, cached per URL.
+"""Read the built database once into records: every table, references resolved, derived fields filled.
 
-The KB is read-only at run time, so each kind is read once per database and kept.
+Tables and columns come from :mod:`knowledge.schema` (laid out from the kinds), so this module knows
+no field by name, except the few derived ones it fills in (:func:`_derive`).
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
 
-from sqlalchemy import Table, select
+from sqlalchemy import create_engine, select
 
-from knowledge import records as r
-from knowledge import schema as s
-from knowledge.checks import degree_value
-from knowledge.db import get_engine
-from knowledge.loader import TOPIC
+from knowledge import schema
+from knowledge.records import Figure, Role, Stage
+from knowledge.spec import KINDS, Kind
 
-
-def _all(url: str, query: Any) -> list[Any]:
-    with get_engine(url).connect() as connection:
-        return list(connection.execute(query).all())
+Form = tuple[str, str, int, bool]  # (value, form as written, position in its entity, case-sensitive)
 
 
-def _all_scalars(url: str, query: Any) -> list[Any]:
-    return [row[0] for row in _all(url, query)]
+@dataclass(frozen=True)
+class Contents:
+    """Everything the database holds, as records."""
+
+    records: Mapping[str, tuple[Any, ...]]  # kind -> records (file order; roles by stage and ladder)
+    forms: Mapping[str, tuple[tuple[str, Form], ...]]  # label -> (normalized, form), by value, position
 
 
-def _lists(url: str, table: Table, owner: str, value: str) -> dict[str, tuple]:
-    """An ordered association table as {owner: (value, ...)}."""
-    grouped: dict[str, list] = defaultdict(list)
-    query = select(table.c[owner], table.c[value]).order_by(table.c[owner], table.c.position)
-    for owner_value, item in _all(url, query):
-        grouped[owner_value].append(item)
-    return {key: tuple(items) for key, items in grouped.items()}
+def read(url: str) -> Contents:
+    """Every record and surface form of the database at ``url`` (one connection, then closed)."""
+    engine = create_engine(url, future=True)
+    try:
+        with engine.connect() as connection:
+            rows = {name: connection.execute(select(table).order_by(table.c.position)).mappings().all()
+                    for name, table in schema.TABLES.items()}
+            f = schema.surface_forms.c
+            form_rows = connection.execute(
+                select(f.label, f.normalized, f.value, f.form, f.position, f.case_sensitive)
+                .order_by(f.label, f.value, f.position)).all()
+    finally:
+        engine.dispose()
+    by_key: dict[str, dict[str, Any]] = {}
+    records: dict[str, tuple[Any, ...]] = {}
+    for name, kind in KINDS.items():
+        records[name] = tuple(_record(kind, row, by_key) for row in rows[name])
+        if len(kind.key_fields) == 1:
+            by_key[name] = {getattr(r, kind.key_fields[0].name): r for r in records[name]}
+    forms: dict[str, list[tuple[str, Form]]] = defaultdict(list)
+    for label, normalized, value, form, position, cased in form_rows:
+        forms[label].append((normalized, (value, form, position, bool(cased))))
+    return Contents(_derive(records), {label: tuple(items) for label, items in forms.items()})
 
 
-def _aliases(url: str, label: str) -> dict[str, tuple[str, ...]]:
-    """Surface forms other than the canonical name (position 0), per value."""
-    f = s.SurfaceForm
-    query = (select(f.value, f.form).where(f.label == label, f.position > 0)
-             .order_by(f.value, f.position))
-    grouped: dict[str, list] = defaultdict(list)
-    for value, form in _all(url, query):
-        grouped[value].append(form)
-    return {key: tuple(items) for key, items in grouped.items()}
+def _record(kind: Kind, row: Mapping[str, Any], by_key: Mapping[str, Mapping[str, Any]]) -> Any:
+    values = {}
+    for spec in kind.fields:
+        value = row[spec.name]
+        if spec.type == "strs":
+            value = tuple(value or ())
+        elif spec.type == "rows":
+            value = tuple(spec.row_type(**item) for item in value or ())
+        elif spec.type == "record" and value is not None:
+            value = by_key[spec.ref][value]
+        elif spec.type == "bool":
+            value = bool(value)
+        values[spec.name] = value
+    return kind.record(**values)
 
 
-@cache
-def citations(url: str) -> dict[str, r.Citation]:
-    c = s.Citation
-    rows = _all(url, select(c.key, c.publisher, c.title, c.url).order_by(c.key))
-    return {row.key: r.Citation(row.key, row.publisher, row.title, row.url) for row in rows}
-
-
-@cache
-def figures(url: str) -> dict[str, r.Figure]:
-    f = s.Figure
-    cited = citations(url)
-    return {
-        row.key: r.Figure(row.key, row.label, row.amount, row.unit, row.text, row.section, row.year,
-                          row.upper, bool(row.open_ended), cited.get(row.citation_key))
-        for row in _all(url, select(f).order_by(f.position))
-    }
-
-
-@cache
-def specializations(url: str) -> dict[str, r.Specialization]:
-    p = s.Specialization
-    members = _lists(url, s.specialization_roles, "specialization_name", "role_name")
-    return {row.name: r.Specialization(row.name, row.focus, row.section, members.get(row.name, ()))
-            for row in _all(url, select(p).order_by(p.position))}
-
-
-@cache
-def roles(url: str) -> dict[str, r.Role]:
-    """Every role, ordered by stage, then ladder position, then name."""
-    role, stage = s.Role, s.Stage
-    query = (select(role).join(stage, role.stage_key == stage.key)
-             .order_by(stage.order, role.ladder, role.name))
-    aliases = _aliases(url, "role")
-    skills = _lists(url, s.role_skills, "role_name", "skill_name")
-    duties = _lists(url, s.role_responsibilities, "role_name", "text")
-    bosses = _lists(url, s.role_reports_to, "role_name", "manager_name")
-    nexts = _lists(url, s.role_next_steps, "role_name", "next_name")
-    owner = {name: spec.name for spec in specializations(url).values() for name in spec.roles}
-    return {
-        row.name: r.Role(row.name, row.stage_key, row.summary, row.section,
-                         aliases.get(row.name, ()), duties.get(row.name, ()),
-                         skills.get(row.name, ()), bosses.get(row.name, ()),
-                         nexts.get(row.name, ()), owner.get(row.name))
-        for row in _all(url, query)
-    }
-
-
-@cache
-def stages(url: str) -> dict[str, r.Stage]:
-    """Every stage in ladder order; ``roles`` lists roles placed there, extra ones first."""
-    st = s.Stage
-    extra = _lists(url, s.stage_extra_roles, "stage_key", "role_name")
-    skills = _lists(url, s.stage_skills, "stage_key", "skill_name")
-    durations = figures(url)
-    members: dict[str, list] = defaultdict(list)
-    for role in roles(url).values():
+def _derive(records: dict[str, tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
+    """Fill the derived fields: a role's specialization, a stage's roles, a step's duration."""
+    order = {stage.key: stage.order for stage in records["stages"]}
+    owner = {name: spec.name for spec in records["specializations"] for name in spec.roles}
+    roles: tuple[Role, ...] = tuple(sorted(
+        (replace(role, specialization=owner.get(role.name)) for role in records["roles"]),
+        key=lambda role: (order[role.stage], role.ladder, role.name)))
+    members: dict[str, list[str]] = defaultdict(list)
+    for role in roles:
         members[role.stage].append(role.name)
-    return {
-        row.key: r.Stage(row.key, row.name, row.summary, row.section, row.stage_order,
-                         extra.get(row.key, ()) + tuple(members[row.key]),
-                         skills.get(row.key, ()), durations.get(row.duration_key))
-        for row in _all(url, select(st).order_by(st.order))
-    }
+    stages: tuple[Stage, ...] = tuple(sorted(
+        (replace(stage, roles=stage.also_roles + tuple(members[stage.key])) for stage in records["stages"]),
+        key=lambda stage: stage.order))
+    timed = _transitions(stages)
+    steps = tuple(replace(step, duration=timed.get((step.from_role, step.to_role)))
+                  for step in records["progression"])
+    return {**records, "roles": roles, "stages": stages, "progression": steps}
 
 
-def _transitions(url: str) -> dict[tuple[str, str], r.Figure]:
-    """(role, role) -> duration, for every move from a stage into the next one that has a duration."""
-    ordered = list(stages(url).values())
+def _transitions(stages: tuple[Stage, ...]) -> dict[tuple[str, str], Figure]:
+    """(role, role) -> duration, for every move from a stage into the next one that has a duration
+    (the article states it once, for the stage)."""
     return {(low, high): stage.duration
-            for before, stage in zip(ordered, ordered[1:], strict=False) if stage.duration
+            for before, stage in zip(stages, stages[1:], strict=False) if stage.duration
             for low in before.roles for high in stage.roles}
-
-
-@cache
-def edges(url: str) -> tuple[r.Step, ...]:
-    """Every progression step; a step into a stage carries that stage's duration (stated once)."""
-    e = s.Edge
-    timed = _transitions(url)
-    return tuple(r.Step(row.from_role, row.to_role, row.section,
-                        timed.get((row.from_role, row.to_role)), bool(row.implied))
-                 for row in _all(url, select(e).order_by(e.position)))
-
-
-@cache
-def ladder(url: str) -> tuple[tuple[str, ...], str]:
-    """The typical ladder's roles in order, and the section stating it."""
-    rungs = s.ladder_rungs
-    rows = _all(url, select(rungs.c.role_name, rungs.c.section).order_by(rungs.c.position))
-    return tuple(row.role_name for row in rows), rows[0].section if rows else ""
-
-
-@cache
-def certifications(url: str) -> dict[str, r.Certification]:
-    c = s.Certification
-    aliases = _aliases(url, "certification")
-    benefits = _lists(url, s.certification_benefits, "acronym", "text")
-    fits = _lists(url, s.certification_roles, "acronym", "role_name")
-    return {
-        row.acronym: r.Certification(row.acronym, row.name, row.summary, row.section, row.stage_key,
-                                     aliases.get(row.acronym, ()), benefits.get(row.acronym, ()),
-                                     fits.get(row.acronym, ()))
-        for row in _all(url, select(c).order_by(c.position))
-    }
-
-
-@cache
-def degrees(url: str) -> dict[str, r.Degree]:
-    d = s.Degree
-    teaches = _lists(url, s.degree_skills, "degree_key", "skill_name")
-    aliases = _aliases(url, "degree")
-    durations = figures(url)
-    return {
-        row.key: r.Degree(row.key, row.name, row.level, row.summary, row.section,
-                          aliases.get(degree_value(row.key, row.level), ()),
-                          teaches.get(row.key, ()), durations.get(row.duration_key),
-                          durations.get(row.premium_key))
-        for row in _all(url, select(d).order_by(d.position))
-    }
-
-
-@cache
-def industries(url: str) -> tuple[r.Industry, ...]:
-    i = s.Industry
-    return tuple(r.Industry(row.name, row.section, row.pay, row.notes)
-                 for row in _all(url, select(i).order_by(i.position)))
-
-
-@cache
-def employers(url: str) -> tuple[str, ...]:
-    e = s.Employer
-    return tuple(_all_scalars(url, select(e.name).order_by(e.position)))
-
-
-@cache
-def disciplines(url: str) -> dict[str, r.DisciplineMove]:
-    d = s.Discipline
-    moves = _lists(url, s.discipline_moves, "discipline_key", "target")
-    aliases = _aliases(url, "discipline")
-    return {row.key: r.DisciplineMove(row.key, row.engineer, moves.get(row.key, ()), row.summary,
-                                      row.section, aliases.get(row.key, ()))
-            for row in _all(url, select(d).order_by(d.position))}
-
-
-@cache
-def topics(url: str) -> dict[str, r.Topic]:
-    t = s.Topic
-    items = _lists(url, s.topic_items, "topic_key", "text")
-    return {row.key: r.Topic(row.key, row.title, row.text, row.section, items.get(row.key, ()))
-            for row in _all(url, select(t).order_by(t.position))}
-
-
-@cache
-def not_covered_topics(url: str) -> dict[str, r.NotCoveredTopic]:
-    """Career topics the article leaves open, by term (sorted)."""
-    n = s.NotCovered
-    aliases = _aliases(url, "not_covered")
-    rows = _all(url, select(n.term, n.nearest).where(n.kind == TOPIC).order_by(n.term))
-    return {row.term: r.NotCoveredTopic(row.term, row.nearest, aliases.get(f"{TOPIC}:{row.term}", ()))
-            for row in rows}
-
-
-@cache
-def comparisons(url: str) -> tuple[r.Comparison, ...]:
-    c = s.Comparison
-    rows: dict[int, list] = defaultdict(list)
-    cr = s.comparison_rows
-    for row in _all(url, select(cr).order_by(cr.c.comparison_id, cr.c.position)):
-        rows[row.comparison_id].append(r.ComparisonRow(row.dimension, row.left_text, row.right_text))
-    return tuple(r.Comparison(row.left_role, row.right_role, row.section, tuple(rows[row.id]))
-                 for row in _all(url, select(c).order_by(c.id)))
-
-
-def clear_cache() -> None:
-    """Forget every cached read (after a rebuild)."""
-    for cached in (citations, figures, specializations, roles, stages, edges, ladder,
-                   certifications, degrees, industries, employers, disciplines, topics, comparisons,
-                   not_covered_topics):
-        cached.cache_clear()

@@ -1,7 +1,7 @@
 """Grounded retrieval for the long tail: every statement of the KB, ranked with BM25 (bm25s).
 
 A question no intent answers well ("what does the article say about safety regulations?") is
-looked up here. Each :class:`Statement` is built from the frozen records of :mod:`knowledge.queries`
+looked up here. Each :class:`Statement` is built from the frozen records of the knowledge base
 (nothing is retyped), so whatever a hit says, the KB says. The index is built lazily, once per
 process and database, and kept; :func:`clear_cache` forgets it after a rebuild.
 """
@@ -15,8 +15,8 @@ from typing import Iterable, Iterator, Optional
 import bm25s
 import numpy as np
 
-from knowledge import queries
 from knowledge.db import default_url
+from knowledge.queries import KnowledgeBase, knowledge_base
 
 MIN_SCORE = 2.0  # long-tail questions score 2.1 and up; off-domain ones sharing one KB word, under 2
 STOPWORDS = "en_plus"  # bm25s's longer English list: also drops "what", "how", "do", "my", ...
@@ -50,8 +50,8 @@ def _listing(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-def _roles() -> Iterator[Statement]:
-    for role in queries.roles():
+def _roles(kb: KnowledgeBase) -> Iterator[Statement]:
+    for role in kb.roles():
         key, name, section = f"role:{role.name}", role.name, role.section
         yield _statement(key, name, role.summary, section)
         for i, duty in enumerate(role.responsibilities):
@@ -62,22 +62,22 @@ def _roles() -> Iterator[Statement]:
                 yield _statement(f"{key}:{aspect}", name, _listing(items), section, aspect)
 
 
-def _progression() -> Iterator[Statement]:
+def _progression(kb: KnowledgeBase) -> Iterator[Statement]:
     """The steps the article states, one statement per role, duration and section."""
     grouped: dict[tuple, list[str]] = defaultdict(list)
-    for step in queries.steps():
+    for step in kb.steps():
         if not step.implied:
             grouped[(step.from_role, step.duration, step.section)].append(step.to_role)
     for i, ((role, duration, section), targets) in enumerate(grouped.items()):
         body = _listing(targets) + (f" ({duration.text})" if duration else "")
         yield _statement(f"progression:{role}:{i}", role, body, section, "moves on to")
-    ladder = queries.typical_ladder()
+    ladder = kb.typical_ladder()
     yield _statement("ladder", "typical career ladder", " → ".join(ladder),
-                     queries.typical_ladder_section())
+                     kb.typical_ladder_section())
 
 
-def _certifications() -> Iterator[Statement]:
-    for cert in queries.certifications():
+def _certifications(kb: KnowledgeBase) -> Iterator[Statement]:
+    for cert in kb.certifications():
         subject = cert.acronym if cert.name == cert.acronym else f"{cert.acronym} ({cert.name})"
         yield _statement(f"certification:{cert.acronym}", subject, cert.summary, cert.section)
         if cert.benefits:
@@ -85,13 +85,13 @@ def _certifications() -> Iterator[Statement]:
                              _listing(cert.benefits), cert.section, "benefits")
 
 
-def _education() -> Iterator[Statement]:
-    for degree in queries.degrees():
+def _education(kb: KnowledgeBase) -> Iterator[Statement]:
+    for degree in kb.degrees():
         yield _statement(f"degree:{degree.key}", degree.name, degree.summary, degree.section)
         if degree.teaches:
             yield _statement(f"degree:{degree.key}:teaches", degree.name, _listing(degree.teaches),
                              degree.section, "teaches")
-    for spec in queries.specializations():
+    for spec in kb.specializations():
         key, aspect = f"specialization:{spec.name}", "MEM specialization"
         yield _statement(key, spec.name, spec.focus, spec.section, f"{aspect}, focus")
         if spec.roles:
@@ -99,37 +99,37 @@ def _education() -> Iterator[Statement]:
                              f"{aspect}, roles")
 
 
-def _fields() -> Iterator[Statement]:
-    for industry in queries.industries():
+def _fields(kb: KnowledgeBase) -> Iterator[Statement]:
+    for industry in kb.industries():
         yield _statement(f"industry:{industry.name}", industry.name, industry.notes,
                          industry.section, "industry")
-    for move in queries.discipline_moves():
+    for move in kb.discipline_moves():
         yield _statement(f"discipline:{move.discipline}", move.engineer, move.summary, move.section)
-    for stage in queries.stages():
+    for stage in kb.stages():
         yield _statement(f"stage:{stage.key}", f"{stage.name} stage", stage.summary, stage.section)
         if stage.skills:
             yield _statement(f"stage:{stage.key}:skills", f"{stage.name} stage",
                              _listing(stage.skills), stage.section, "skills")
 
 
-def _figures() -> Iterator[Statement]:
-    for figure in queries.figures():
+def _figures(kb: KnowledgeBase) -> Iterator[Statement]:
+    for figure in kb.figures():
         body = figure.text + (f" in {figure.year}" if figure.year else "")
         if figure.citation:
             body += f" (source: {figure.citation.publisher}, {figure.citation.title})"
         yield _statement(f"figure:{figure.key}", figure.label, body, figure.section)
 
 
-def _topics() -> Iterator[Statement]:
-    for topic in queries.topics():
+def _topics(kb: KnowledgeBase) -> Iterator[Statement]:
+    for topic in kb.topics():
         key = f"topic:{topic.key}"
         yield _statement(key, topic.title, topic.text, topic.section)
         for i, item in enumerate(topic.items):
             yield _statement(f"{key}:item:{i}", topic.title, item, topic.section)
 
 
-def _comparisons() -> Iterator[Statement]:
-    for comparison in queries.comparisons():
+def _comparisons(kb: KnowledgeBase) -> Iterator[Statement]:
+    for comparison in kb.comparisons():
         sides = ((comparison.left, comparison.right, "left"), (comparison.right, comparison.left, "right"))
         for row in comparison.rows:
             for role, other, side in sides:
@@ -141,9 +141,9 @@ _BUILDERS = (_roles, _progression, _certifications, _education, _fields, _figure
              _comparisons)
 
 
-def build_statements() -> list[Statement]:
-    """Every statement of the KB, built from its records (reads the database)."""
-    return [statement for builder in _BUILDERS for statement in builder()]
+def build_statements(kb: KnowledgeBase) -> list[Statement]:
+    """Every statement of the KB, built from its records."""
+    return [statement for builder in _BUILDERS for statement in builder(kb)]
 
 
 _DERIVATIONAL = ("ation", "ator", "ment", "ion", "ate", "al")  # leave a stem of four letters or more
@@ -187,7 +187,7 @@ class _Index:
 
 @cache
 def _index(url: str) -> _Index:
-    statements = tuple(build_statements())
+    statements = tuple(build_statements(knowledge_base(url)))
     model = bm25s.BM25()
     model.index(tokenize([s.text for s in statements]), show_progress=False)
     return _Index(statements, model)

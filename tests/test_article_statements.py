@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from knowledge import queries
 from knowledge.db import REPO_ROOT
+from knowledge.queries import kb
 
 STATEMENTS = Path(__file__).with_name("article_statements.yml")
 ARTICLE = REPO_ROOT.parent / "shared" / "source" / "engineering-management-career-path.txt"
@@ -33,13 +33,13 @@ def normalise(text: str) -> str:
 
 def kb_links() -> dict[str, dict[Link, bool]]:
     """Every link the KB draws, per kind, with whether the KB marks it implied (edges only)."""
-    roles = queries.roles()
+    roles = kb().roles()
     return {
-        "edges": {(s.from_role, s.to_role): s.implied for r in roles for s in queries.steps_from(r.name)},
+        "edges": {(s.from_role, s.to_role): s.implied for r in roles for s in kb().steps_from(r.name)},
         "role_certifications": {(r.name, c.acronym): False
-                                for r in roles for c in queries.certifications_for(r.name)},
-        "role_stages": {(name, stage.key): False for stage in queries.stages() for name in stage.roles},
-        "certification_stages": {(c.acronym, c.stage): False for c in queries.certifications() if c.stage},
+                                for r in roles for c in kb().certifications_for(r.name)},
+        "role_stages": {(name, stage.key): False for stage in kb().stages() for name in stage.roles},
+        "certification_stages": {(c.acronym, c.stage): False for c in kb().certifications() if c.stage},
     }
 
 

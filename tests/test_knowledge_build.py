@@ -13,7 +13,7 @@ from knowledge import schema
 from knowledge.build import build, main
 from knowledge.db import REPO_ROOT
 from knowledge.errors import KnowledgeError
-from knowledge.loader import DATA_DIR, SECTIONS
+from knowledge.loader import DATA_DIR, SECTIONS, load_all
 
 ARTICLE = REPO_ROOT.parent / "shared" / "source" / "engineering-management-career-path.txt"
 
@@ -34,7 +34,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 BREAKAGES: dict[str, tuple[str, str, Optional[str], tuple[str, ...]]] = {
     "malformed yaml": ("roles.yml", "- name: staff engineer", "- name: [staff engineer",
                        ("roles.yml", "malformed YAML", "line")),
-    "missing field": ("figures.yml", '  unit: USD\n  text: "$90,000"', '  text: "$90,000"',
+    "missing field": ("figures.yml", "  unit: USD\n", "",
                       ("figures.yml", "'salary_low'", "missing required field 'unit'")),
     "wrong type": ("roles.yml", "  ladder: 1\n  section: Entry", "  ladder: first\n  section: Entry",
                    ("roles.yml", "'staff engineer'", "'ladder' must be an integer")),
@@ -94,15 +94,22 @@ def test_failed_rebuild_keeps_the_previous_database(data_copy: Path, tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "knowledge.db"]
 
 
-def test_built_database_counts(knowledge_db: str) -> None:
+def test_the_database_holds_every_record_of_the_files(knowledge_db: str) -> None:
+    """Each kind's table has one row per record of its file, and reads back as the same records."""
+    from knowledge.queries import KnowledgeBase
+
+    data = load_all()
     engine = create_engine(knowledge_db, future=True)
-    expected = {schema.Role: 24, schema.Certification: 5, schema.Degree: 3, schema.Specialization: 4,
-                schema.Edge: 17, schema.Figure: 7, schema.Citation: 3, schema.Employer: 3,
-                schema.Discipline: 5, schema.Stage: 7}
     with engine.connect() as connection:
-        for model, count in expected.items():
-            assert connection.execute(select(func.count()).select_from(model)).scalar() == count, model
+        for kind, table in schema.TABLES.items():
+            assert connection.execute(select(func.count()).select_from(table)).scalar() == len(data[kind]), kind
     engine.dispose()
+    loaded = KnowledgeBase.load(knowledge_db)
+    assert [c.acronym for c in loaded.certifications()] == [c.acronym for c in data["certifications"]]
+    assert {r.name for r in loaded.roles()} == {r.name for r in data["roles"]}
+    assert [(s.from_role, s.to_role) for s in loaded.steps()] == [(s.from_role, s.to_role) for s in data["progression"]]
+    figure = data["degrees"][0].duration
+    assert loaded.degrees()[0].duration == loaded.figure(figure)  # a reference reads back as its record
 
 
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the source article is not beside the repo")
@@ -110,20 +117,20 @@ def test_sections_are_article_headings_and_figures_are_article_text() -> None:
     article = ARTICLE.read_text(encoding="utf-8")
     for heading in SECTIONS:
         assert f"\n{heading}\n" in article, heading
-    from knowledge import queries
+    from knowledge.queries import kb
 
-    for figure in queries.figures():
+    for figure in kb().figures():
         assert figure.text in article, figure.key
 
 
 def test_data_states_no_number_outside_the_figures() -> None:
     """Every number in the data's text is a figure (or a cited source's year); never invented."""
-    from knowledge import queries
+    from knowledge.queries import kb
 
-    figures = queries.figures()
+    figures = kb().figures()
     allowed = {f.text for f in figures} | {str(f.year) for f in figures if f.year}
     allowed |= {f.citation.title for f in figures if f.citation}  # "2024 GMAC ... Survey"
-    allowed.add(queries.citation(queries.ARTICLE).title)  # the article's own date
+    allowed.add(kb().article().title)  # the article's own date
     allowed_digits = {d for text in allowed for d in re.findall(r"\d[\d,]*\d|\d", text)}
     for path in DATA_DIR.glob("*.yml"):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -131,3 +138,18 @@ def test_data_states_no_number_outside_the_figures() -> None:
                 continue
             for number in re.findall(r"\d[\d,]*\d|\d", line):
                 assert number in allowed_digits, f"{path.name}: {number} in {line.strip()!r}"
+
+
+def test_a_loaded_knowledge_base_needs_no_database(tmp_path: Path) -> None:
+    """Read once, answered from memory: a database gone after the load changes no answer, even to
+    a phrasing asked for the first time."""
+    from knowledge.queries import KnowledgeBase
+
+    path = tmp_path / "kb.db"
+    loaded = KnowledgeBase.load(build(DATA_DIR, f"sqlite:///{path}"))
+    path.unlink()
+    role = loaded.roles()[0]
+    for form in (role.name, role.name.upper(), f"the {role.name}s", *role.aliases):
+        assert loaded.find_role(form) == role, form
+    assert loaded.certifications_for(role.name) == [
+        c for c in loaded.certifications() if c.stage == role.stage or role.name in c.fits_roles]

@@ -10,7 +10,7 @@ from knowledge.vocabulary import SOURCE_NOTE, VOCABULARY_FILE, render, role_head
 def test_committed_vocabulary_is_up_to_date() -> None:
     assert VOCABULARY_FILE.exists(), "run: python -m knowledge.vocabulary"
     assert VOCABULARY_FILE.read_text(encoding="utf-8") == render(), (
-        "bot/generated/kb_vocabulary.json is stale: run python -m knowledge.vocabulary")
+        "data/generated/kb_vocabulary.json is stale: run python -m knowledge.vocabulary")
 
 
 def test_render_is_deterministic_sorted_json() -> None:
@@ -59,5 +59,5 @@ def test_the_cased_tag_reads_as_a_plain_string(tmp_path) -> None:
     (tmp_path / "employers.yml").write_text(
         "- {name: Acme, section: Key Takeaways, aliases: [!cased ACM, acme corp]}\n", encoding="utf-8")
     (record,) = load_file(tmp_path, "employers")
-    assert record["aliases"] == ["ACM", "acme corp"]
-    assert [isinstance(alias, CaseSensitive) for alias in record["aliases"]] == [True, False]
+    assert record.aliases == ("ACM", "acme corp")
+    assert [isinstance(alias, CaseSensitive) for alias in record.aliases] == [True, False]

@@ -9,13 +9,13 @@ from typing import List
 import pytest
 
 from bot.components.matcher import KnowledgeMatcher
-from knowledge import queries
 from knowledge.build import build
 from knowledge.errors import KnowledgeError, UnknownSubject
 from knowledge.loader import NEAREST_INTENTS, TOPIC
+from knowledge.queries import kb
 from tests.test_knowledge_build import ARTICLE, _edit, data_copy  # noqa: F401 (data_copy: a fixture)
 
-VOCABULARY = Path(__file__).resolve().parent.parent / "bot" / "generated" / "kb_vocabulary.json"
+VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "generated" / "kb_vocabulary.json"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def topics_in(matcher: KnowledgeMatcher, text: str) -> List[str]:
 
 
 def test_every_topic_has_aliases_and_a_valid_nearest_intent() -> None:
-    topics = queries.not_covered_topics()
+    topics = kb().not_covered_topics()
     assert len(topics) >= 55
     for topic in topics:
         assert topic.aliases, topic.term
@@ -39,19 +39,19 @@ def test_every_topic_has_aliases_and_a_valid_nearest_intent() -> None:
 def test_topics_flow_into_the_vocabulary_as_not_covered_entries() -> None:
     entries = json.loads(VOCABULARY.read_text(encoding="utf-8"))["entries"]
     values = {entry["value"] for entry in entries if entry["label"] == "not_covered"}
-    assert {f"{TOPIC}:{topic.term}" for topic in queries.not_covered_topics()} <= values
+    assert {f"{TOPIC}:{topic.term}" for topic in kb().not_covered_topics()} <= values
 
 
 @pytest.mark.parametrize("name", ["interviews", "interview preparation", "topic:interview preparation"])
 def test_a_topic_is_found_by_alias_term_or_entity_value(name: str) -> None:
-    assert queries.not_covered_topic(name) == queries.not_covered_topic("interview prep")
-    assert queries.not_covered_topic(name).nearest == "ask_requirements"
+    assert kb().not_covered_topic(name) == kb().not_covered_topic("interview prep")
+    assert kb().not_covered_topic(name).nearest == "ask_requirements"
 
 
 @pytest.mark.parametrize("name", ["surgeon", "engineering manager", "topic:knitting"])
 def test_other_names_are_not_topics(name: str) -> None:
     with pytest.raises(UnknownSubject):
-        queries.not_covered_topic(name)
+        kb().not_covered_topic(name)
 
 
 INTERVIEW = "kind: topic, nearest: ask_requirements, aliases: [interview,"

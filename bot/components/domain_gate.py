@@ -80,7 +80,7 @@ class DomainGate(GraphComponent):
             # ("construction"), disciplines ("software"), tools ("agile") and bare role heads
             # ("manager") are everyday words too: they only keep their own words from being foreign.
             "subject_entities": ["role", "certification", "degree", "specialization", "employer"],
-            "vocabulary": "bot/generated/kb_vocabulary.json",  # its domain_words count as the domain's
+            "vocabulary": "data/generated/kb_vocabulary.json",  # its domain_words count as the domain's
             "min_word_length": 3,
             "typo_ratio": 84.0,  # a word this close to a domain word is that word misspelt
             "max_foreign_words": 0,  # more unknown content words than this: outside the domain

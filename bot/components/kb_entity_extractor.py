@@ -37,7 +37,7 @@ class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"vocabulary": "bot/generated/kb_vocabulary.json", **EntitySettings().as_config()}
+        return {"vocabulary": "data/generated/kb_vocabulary.json", **EntitySettings().as_config()}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:

@@ -1,6 +1,6 @@
 """Find knowledge-base names in user text: exact (spaCy EntityRuler) first, then fuzzy for typos.
 
-Built from the generated vocabulary (``bot/generated/kb_vocabulary.json``), so every name, acronym
+Built from the generated vocabulary (``data/generated/kb_vocabulary.json``), so every name, acronym
 and alias the matcher knows comes from the knowledge base. Forms the KB tags ``!cased`` ("PM",
 "Lean") match only as typed, or in lower case right after an introducing word ("for a pm").
 Context is read afterwards (:mod:`bot.components.entity_context`): whose role it is, self-descriptions
