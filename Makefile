@@ -14,12 +14,13 @@ WEB_JS    := bot/web/static/vendor/socket.io.min.js
 KB_INPUTS := $(wildcard knowledge/*.py knowledge/data/*.yml)
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(wildcard bot/components/*.py) $(VOCAB)
 
-.PHONY: help setup run test train shell kb lint validate clean report bench
+.PHONY: help setup run test train shell kb lint validate clean report purge bench
 
 help:
 	@echo "make run    set everything up, then serve the bot (REST on :5005, actions on :5055)"
 	@echo "make test   set everything up, then run the whole test suite"
 	@echo "make report the questions the bot could not answer, from the conversations kept (var/)"
+	@echo "make purge DAYS=90  remove the conversations idle for more than DAYS days"
 	@echo "make bench  time training, start-up, memory, latency and throughput (bench/results/)"
 	@echo "make train | kb | shell | lint | clean"
 
@@ -75,6 +76,11 @@ bench: setup
 # The curators' knowledge-gap report over the tracker store in endpoints.yml (ops/report.py).
 report: $(INSTALLED)
 	$(PY) -m ops.report
+
+# Data hygiene: remove conversations idle for more than DAYS days from the tracker store (ops/purge.py).
+purge: $(INSTALLED)
+	@test -n "$(DAYS)" || { echo "usage: make purge DAYS=90"; exit 2; }
+	$(PY) -m ops.purge --days "$(DAYS)"
 
 validate: $(INSTALLED)
 	$(RASA) data validate --fail-on-warnings

@@ -37,6 +37,7 @@ MAX_MESSAGE = "CAREER_COACH_MAX_MESSAGE"
 MAX_BODY = "CAREER_COACH_MAX_BODY"
 RATE_LIMIT = "CAREER_COACH_RATE_LIMIT"
 API_TOKEN = "CAREER_COACH_API_TOKEN"
+REPORT_TOKEN = "CAREER_COACH_REPORT_TOKEN"
 SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN"
 SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET"
 SLACK_CHANNEL = "SLACK_CHANNEL"
@@ -106,6 +107,12 @@ def _slack_channel(raw: str) -> str:
     return raw
 
 
+def _token(raw: str) -> str:
+    if len(raw) < 16 or not all("!" <= ch <= "~" for ch in raw):
+        raise ValueError("must be at least 16 printable ASCII characters without spaces")
+    return raw
+
+
 def _text(raw: str) -> str:
     return raw
 
@@ -139,6 +146,7 @@ class Settings:
     max_body: int = _env(2 * 1024 * 1024, MAX_BODY, _whole(1024, 10**9))
     rate_limit: int = _env(30, RATE_LIMIT, _whole(0, 10**6))  # 0: off
     api_token: str = _env("", API_TOKEN, secret=True)
+    report_token: str = _env("", REPORT_TOKEN, _token, secret=True)  # empty: no curator dashboard
     slack_bot_token: str = _env("", SLACK_BOT_TOKEN, secret=True)
     slack_signing_secret: str = _env("", SLACK_SIGNING_SECRET, secret=True)
     slack_channel: str = _env("", SLACK_CHANNEL, _slack_channel)

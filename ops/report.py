@@ -123,6 +123,13 @@ def top(groups: List[Group], limit: int) -> List[Group]:
     return kept
 
 
+def shown_as(g: Group) -> Tuple[str, List[str]]:
+    """A group's label and the phrasings listed under it: a gap with its phrasings; a message with
+    its other phrasings (none if off-topic)."""
+    label = g.key if g.kind == UNKNOWN or not g.examples else g.examples[0]
+    return label, g.examples if g.kind == UNKNOWN else g.examples[1:] if g.kind == UNSURE else []
+
+
 def render(groups: Sequence[Group], conversations: int = 0, hidden: int = 0) -> str:
     """The plain-text report (``hidden``: groups left out by --top)."""
     if not groups:
@@ -133,13 +140,17 @@ def render(groups: Sequence[Group], conversations: int = 0, hidden: int = 0) -> 
         if not members:
             continue
         lines += ["", f"{kind.upper()} ({len(members)} group(s))", f"{'count':>7} {'convs':>6}  what"]
-        for g in members:  # a gap with its phrasings; a message with its other phrasings (none if off-topic)
-            label = g.key if kind == UNKNOWN or not g.examples else g.examples[0]
-            more = g.examples if kind == UNKNOWN else g.examples[1:] if kind == UNSURE else []
+        for g in members:
+            label, more = shown_as(g)
             lines += [f"{g.count:>7} {g.conversations:>6}  {label}"] + [f"{'':>16}- {text}" for text in more]
     if hidden:
         lines += ["", f"({hidden} smaller group(s) not shown; --top 0 shows all)"]
     return "\n".join(lines)
+
+
+def endpoints_file(given: Optional[Path]) -> Path:
+    """``given``, or endpoints.yml completed from this process's settings (as ``make run`` writes it)."""
+    return given if given is not None else write_endpoints(Settings.from_env(os.environ))
 
 
 def open_store(endpoints: Path):
@@ -164,16 +175,34 @@ def open_store(endpoints: Path):
         raise ReportError(f"cannot open the tracker store from {endpoints}: {clean(error)}") from error
 
 
-async def load_gaps(store) -> Tuple[List[Gap], int]:
-    """(gaps, number of conversations) over every session of every conversation in ``store``."""
+@dataclass(frozen=True)
+class StoredConversation:
+    """One conversation of the tracker store: its sender id and every event of every session, as
+    stored (dicts)."""
+
+    sender: str
+    events: List[Dict[str, Any]]
+
+
+async def load_conversations(store) -> List[StoredConversation]:
+    """Every conversation in ``store``, through Rasa's tracker-store API (the one reader of
+    ``make report``, the dashboard and ``make purge``)."""
     logging.getLogger("rasa.shared.core.trackers").setLevel(logging.CRITICAL)  # slots not in the domain
-    gaps: List[Gap] = []
-    senders = list(await store.keys())
-    for sender in senders:
+    conversations = []
+    for sender in list(await store.keys()):
         tracker = await store.retrieve_full_tracker(sender)
         if tracker is not None:
-            gaps += gaps_in((event.as_dict() for event in tracker.events), sender)
-    return gaps, len(senders)
+            conversations.append(StoredConversation(sender, [event.as_dict() for event in tracker.events]))
+    return conversations
+
+
+def read_conversations(store) -> List[StoredConversation]:
+    """:func:`load_conversations` for synchronous callers."""
+    return asyncio.run(load_conversations(store))
+
+
+def gaps_of(conversations: Iterable[StoredConversation]) -> List[Gap]:
+    return [gap for conversation in conversations for gap in gaps_in(conversation.events, conversation.sender)]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -185,14 +214,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     try:
-        if args.endpoints is None:
-            args.endpoints = write_endpoints(Settings.from_env(os.environ))
         with warnings.catch_warnings(record=True):  # third-party deprecations, re-enabled by their imports
-            gaps, conversations = asyncio.run(load_gaps(open_store(args.endpoints)))
+            stored = read_conversations(open_store(endpoints_file(args.endpoints)))
     except (ReportError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    everything = group(gaps)
+    conversations = len(stored)
+    everything = group(gaps_of(stored))
     groups = top(everything, args.top)
     if args.json:
         print(json.dumps({"conversations": conversations, "groups": [asdict(g) for g in groups]},

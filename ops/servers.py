@@ -58,7 +58,8 @@ def rasa_server_command(settings: Settings) -> List[str]:
 
 def web_server_command(settings: Settings) -> List[str]:
     return [str(BIN / "python"), "-m", "ops.web", "--host", settings.host, "--port", str(settings.web_port),
-            "--rasa-port", str(settings.rasa_port), "--socket-url", settings.socket_url]
+            "--rasa-port", str(settings.rasa_port), "--socket-url", settings.socket_url,
+            "--endpoints", str(settings.state_dir / "endpoints.yml")]
 
 
 def child_environment(settings: Settings) -> Dict[str, str]:
