@@ -1,2 +1,2 @@
 """The action server: rasa_sdk finds the actions in the modules imported here."""
-from actions import answer, planner, profile  # noqa: F401
+from actions import answer, feedback, planner, profile  # noqa: F401

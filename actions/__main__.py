@@ -53,11 +53,12 @@ def knowledge_problem(url: str) -> Optional[str]:
         with probe.connect() as connection:
             connection.execute(text("SELECT 1"))
         probe.dispose()
-        from knowledge import lookup, queries
+        from knowledge.queries import knowledge_base
 
-        if not queries.roles():
+        loaded = knowledge_base(url)  # read once, here: the actions answer from this copy
+        if not loaded.roles():
             return "it holds no roles"
-        if not lookup.labels() or not queries.salary_figures():
+        if not loaded.names.labels() or not loaded.salary_figures():
             return "it holds no vocabulary or no figures"
     except Exception as error:  # unreachable, corrupt, tables missing
         return _first_line(error)

@@ -6,27 +6,33 @@ every reply is formatted, personalised and remembered the same way.
 """
 from __future__ import annotations
 
+import json
 import logging
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.compare import comparison_buttons
 from actions.context import Context
 from actions.dialogue import ASPECTS, Step, decide
+from actions.feedback import answer_id_for
+from actions.path_payload import slack_message as slack_path_message
 from actions.profile import profile_from, profile_opening
 from actions.render import LOOKUP_FAILED, Reply, button, render_text, slack_message, unique
+from knowledge.retrieval import tokenize
 
 logger = logging.getLogger(__name__)
-# Next questions offered after an answer that brings none of its own.
-DEFAULT_SUGGESTIONS = [
-    button("What's the typical career path?", "ask_progression"),
-    button("Which certifications help?", "ask_certification"),
-    button("EM vs director", "compare", role=["engineering manager", "engineering director"]),
-    button("Plan my career", "plan_path"),
-]
+
+
+def default_suggestions() -> List[Dict[str, str]]:
+    """Next questions offered after an answer that brings none of its own."""
+    return [button("What's the typical career path?", "ask_progression"),
+            button("Which certifications help?", "ask_certification"),
+            *comparison_buttons()[:1], button("Plan my career", "plan_path")]
 
 
 def answer_steps(steps: List[Step]) -> Reply:
@@ -57,6 +63,7 @@ def combined(replies: List[Reply]) -> Reply:
         merged.question = reply.question or merged.question
         merged.gap = merged.gap or reply.gap
         merged.personal = merged.personal or reply.personal
+        merged.path = merged.path or reply.path
     return merged
 
 
@@ -69,13 +76,47 @@ def respond(dispatcher: CollectingDispatcher, ctx: Context, reply: Reply) -> Lis
     opening = profile_opening(ctx) if reply.personal else ""
     if opening:
         reply.text = f"{opening}\n{reply.text}"
-    if reply.sections and not reply.buttons:
-        reply.buttons = [b for b in DEFAULT_SUGGESTIONS if b["payload"] != f"/{reply.question}"][:3]
-    if reply.table and ctx.channel == "slack":
-        dispatcher.utter_message(json_message=slack_message(reply))
+    reply.buttons = [b for b in reply.buttons if not offers_the_same(b, reply, ctx)]
+    if reply.sections and not reply.buttons:  # a knowledge answer always offers a next question
+        reply.buttons = [b for b in default_suggestions() if not offers_the_same(b, reply, ctx)][:3]
+    rating = answer_id_for(reply)  # a knowledge answer can be rated (actions/feedback.py)
+    if reply.path and ctx.channel == "slack":
+        dispatcher.utter_message(json_message=slack_path_message(reply, reply.path), **rating)
+    elif reply.table and ctx.channel == "slack":
+        dispatcher.utter_message(json_message=slack_message(reply), **rating)
     else:
-        dispatcher.utter_message(text=render_text(reply), buttons=reply.buttons or None)
+        dispatcher.utter_message(text=unrepeated(render_text(reply), reply, ctx), buttons=reply.buttons or None,
+                                 **rating)
+        if reply.path and ctx.channel != "cmdline":  # the widget draws it (widget/path.js); a terminal can't
+            dispatcher.utter_message(json_message={"path": reply.path})
     return remember(reply)
+
+
+def offers_the_same(offered: Dict[str, str], reply: Reply, ctx: Context) -> bool:
+    """A button that would ask the question just answered, about the subjects just answered."""
+    intent, _, entities = offered["payload"].lstrip("/").partition("{")
+    if intent != reply.question:
+        return False
+    try:
+        asked = json.loads("{" + entities) if entities else {}
+    except ValueError:
+        return False
+    answered = {v for values in ctx.entities.values() for v in values}
+    answered |= {v for v in reply.slots.values() if isinstance(v, str)}
+    values = [v for value in asked.values() for v in (value if isinstance(value, list) else [value])]
+    return all(str(v) in answered for v in values)
+
+
+def unrepeated(text: str, reply: Reply, ctx: Context) -> str:
+    """``text``, unless this session already heard it word for word: then a short reminder, the
+    sentence or line of it that shares the most words with the question ("at what stage should I
+    get it?" -> "Stage: mid-level.")."""
+    if text not in ctx.said:
+        return text
+    parts = [part for part in re.split(r"(?<=[.!?])\s+|\n+", reply.text.strip()) if part]
+    asked, *words = (set(tokens) for tokens in tokenize([ctx.text, *parts]))  # content words, stemmed
+    best = max(range(len(parts)), key=lambda i: len(asked & words[i]))  # the first of equals
+    return f"As I said above: {parts[best]}"
 
 
 def remember(reply: Reply) -> List[EventType]:
@@ -100,7 +141,6 @@ class AnsweringAction(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[EventType]:
         ctx = Context.from_tracker(tracker)
-        back_to_form = [FollowupAction(loop) for loop in [(tracker.active_loop or {}).get("name")] if loop]
         profile = profile_from(ctx)  # "I'm a PM with 3 years in, …": the NLU's entity roles
         ctx.slots.update(profile)
         try:
@@ -108,9 +148,9 @@ class AnsweringAction(Action, ABC):
         except Exception:
             logger.exception("%s failed for sender %s", self.name(), tracker.sender_id)
             dispatcher.utter_message(text=LOOKUP_FAILED)
-            return back_to_form
+            return []
         reply.slots = {**profile, **reply.slots}
-        return respond(dispatcher, ctx, reply) + back_to_form
+        return respond(dispatcher, ctx, reply)
 
 
 class ActionAnswer(AnsweringAction):

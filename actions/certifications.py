@@ -6,7 +6,7 @@ from typing import List
 from actions.clarify import suggestions
 from actions.context import Context
 from actions.render import Reply, article, button, join, role_label
-from knowledge import queries
+from knowledge.queries import kb
 from knowledge.records import Certification
 
 
@@ -15,7 +15,7 @@ def describe(cert: Certification) -> Reply:
     full = f" ({cert.name})" if cert.name.lower() != cert.acronym.lower() else ""
     text = f"{cert.acronym}{full}: {cert.summary}"
     if cert.stage:
-        text += f"\nStage: {queries.stage(cert.stage).name.lower()}."
+        text += f"\nStage: {kb().stage(cert.stage).name.lower()}."
     if cert.benefits:
         text += f"\nWhat it does for you: {join(cert.benefits)}."
     if cert.fits_roles:
@@ -44,11 +44,11 @@ def certification(ctx: Context) -> Reply:
     if mention.role:
         return for_role(mention.role.name)
     if stage:
-        certs = queries.certifications_for(stage.key)
+        certs = kb().certifications_for(stage.key)
         if certs:
             return Reply(listing(certs, f"Certifications for the {stage.name.lower()} stage:"),
                          sections=tuple(c.section for c in certs), slots={"stage": stage.key})
-    all_certs = queries.certifications()
+    all_certs = kb().certifications()
     opening = "The article names these certifications:"
     gap = f"role: {mention.unknown}" if mention.unknown else None
     if mention.unknown:
@@ -59,11 +59,11 @@ def certification(ctx: Context) -> Reply:
 
 
 def for_role(role_name: str) -> Reply:
-    role = queries.role(role_name)
-    certs = queries.certifications_for(role_name)
+    role = kb().role(role_name)
+    certs = kb().certifications_for(role_name)
     slots = {"role": role.name, "subject_kind": "role"}
     if not certs:
-        all_certs = queries.certifications()
+        all_certs = kb().certifications()
         text = (f"The article names no certification specifically for {article(role_label(role.name))}. "
                 f"The ones it lists for moving up are {join(c.acronym for c in all_certs)}.")
         return Reply(text, sections=(role.section,) + tuple(c.section for c in all_certs), slots=slots,

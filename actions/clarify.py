@@ -5,7 +5,7 @@ from typing import List, Optional
 
 from actions.context import Context, RoleMention
 from actions.render import Reply, button, join, title
-from knowledge import queries
+from knowledge.queries import kb
 
 MAX_BUTTONS = 6
 
@@ -13,9 +13,9 @@ MAX_BUTTONS = 6
 def which_role(mention: RoleMention, question: str) -> Reply:
     """Ask which role a bare "manager" (or no role at all) means, with buttons."""
     head = mention.ambiguous
-    candidates = queries.roles_with_head(head) if head else []
+    candidates = kb().roles_with_head(head) if head else []
     if not candidates:
-        candidates = [queries.role(name) for name in queries.typical_ladder()]
+        candidates = [kb().role(name) for name in kb().typical_ladder()]
         text = "Which role do you mean?"
     else:
         text = f"Which {head} do you mean? The article covers several."
@@ -25,8 +25,8 @@ def which_role(mention: RoleMention, question: str) -> Reply:
 
 def role_not_covered(name: str, question: str) -> Reply:
     """The article says nothing about this role: say so and list what it does cover."""
-    ladder = join(queries.typical_ladder(), "and")
-    covered = join(sorted(role.name for role in queries.roles() if role.stage != "specialized"))
+    ladder = join(kb().typical_ladder(), "and")
+    covered = join(sorted(role.name for role in kb().roles() if role.stage != "specialized"))
     return Reply(
         text=(
             f"The article doesn't cover “{name}”. It is about the engineering-management path: "

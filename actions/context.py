@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
-from knowledge import queries
+from knowledge.queries import kb
 from knowledge.records import Certification, Degree, DisciplineMove, Role, Stage
 
 MAX_ECHO = 60  # at most this much of a user's own words is ever repeated back
@@ -42,11 +42,14 @@ class Context:
     clauses: List[Dict[str, Any]] = field(default_factory=list)  # the NLU's parts of a compound message
     in_domain: bool = True  # the NLU's domain gate: False when the message is about something else
     confidence: float = 1.0  # the NLU's confidence in ``intent``
+    said: Tuple[str, ...] = ()  # the bot's replies earlier in this session, oldest first
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Context:
-        return cls.from_parse(tracker.latest_message or {}, tracker.slots,
-                              tracker.get_latest_input_channel() or "")
+        ctx = cls.from_parse(tracker.latest_message or {}, tracker.slots,
+                             tracker.get_latest_input_channel() or "")
+        ctx.said = said_in_session(tracker.events or [])
+        return ctx
 
     @classmethod
     def from_parse(cls, message: Dict[str, Any], slots: Dict[str, Any], channel: str = "") -> Context:
@@ -94,7 +97,7 @@ class Context:
                        starts={k: at - start for k, at in self.starts.items() if k in inside},
                        channel=self.channel,
                        entity_roles={k: r for k, r in self.entity_roles.items() if k in inside},
-                       in_domain=self.in_domain)
+                       in_domain=self.in_domain, said=self.said)
 
     def entity(self, label: str) -> Optional[str]:
         values = self.entities.get(label)
@@ -117,7 +120,7 @@ class Context:
         """KB roles named in this message, in order, without repeats."""
         found: List[Role] = []
         for value in self.entities.get("role", []):
-            role = queries.find_role(value)
+            role = kb().find_role(value)
             if role and role not in found:
                 found.append(role)
         return found
@@ -132,7 +135,7 @@ class Context:
 
     def _marked_role(self, entity_role: str) -> Optional[Role]:
         values = [key.partition(":")[2] for key in self.with_role(entity_role) if key.startswith("role:")]
-        return queries.find_role(values[0]) if values else None
+        return kb().find_role(values[0]) if values else None
 
     def years_experience(self) -> Optional[float]:
         """The user's own years of experience, when the NLU found them in this message."""
@@ -164,7 +167,7 @@ class Context:
             if own and ABOUT_USER.search(self.text):
                 order = ("current_role", "role", "goal_role")
             for slot in order:
-                role = queries.find_role(self.slot(slot) or "")
+                role = kb().find_role(self.slot(slot) or "")
                 if role:
                     return RoleMention(role=role)
         return RoleMention()
@@ -188,22 +191,22 @@ class Context:
 
     # --- other subjects ----------------------------------------------------------------------
     def certification(self, remembered: bool = True) -> Optional[Certification]:
-        return self._resolve("certification", queries.find_certification, remembered)
+        return self._resolve("certification", kb().find_certification, remembered)
 
     def degree(self, remembered: bool = True) -> Optional[Degree]:
-        return self._resolve("degree", queries.find_degree, remembered)
+        return self._resolve("degree", kb().find_degree, remembered)
 
     def stage(self) -> Optional[Stage]:
         value = self.entity("stage")
-        return queries.find_stage(value) if value else None
+        return kb().find_stage(value) if value else None
 
     def discipline(self, remembered: bool = True) -> Optional[DisciplineMove]:
         for value in self.entities.get("discipline", []):
-            move = queries.discipline_move(value)
+            move = kb().discipline_move(value)
             if move:
                 return move
         remembered_value = self.slot("discipline") if remembered else None
-        return queries.discipline_move(remembered_value) if remembered_value else None
+        return kb().discipline_move(remembered_value) if remembered_value else None
 
     def _resolve(self, label: str, find: Any, remembered: bool) -> Any:
         for value in self.entities.get(label, []):
@@ -221,6 +224,17 @@ class Context:
             if self.entities.get(kind):
                 return kind
         return self.slot("subject_kind")
+
+
+def said_in_session(events: List[Dict[str, Any]]) -> Tuple[str, ...]:
+    """The texts the bot said since the session started."""
+    texts: List[str] = []
+    for event in events:
+        if event.get("event") == "session_started":
+            texts = []
+        elif event.get("event") == "bot" and isinstance(event.get("text"), str):
+            texts.append(event["text"])
+    return tuple(texts)
 
 
 def clean_slots(slots: Dict[str, Any]) -> Dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from actions import (
     certifications,
+    coaching,
     compare,
     conversation,
     education,
@@ -48,6 +49,8 @@ ASPECTS: Dict[str, Aspect] = {
     "ask_requirements": Aspect(roles.what_it_takes, ("role", "stage")),
     "state_goal": Aspect(roles.set_goal, ("role",), repeatable=False),
     "skill_gap": Aspect(skill_gap.skill_gap, ("role",)),
+    "ask_advice": Aspect(coaching.next_move, ("role", "discipline"), repeatable=False),
+    "ask_reason": Aspect(coaching.reason, repeatable=False),
     "plan_path": Aspect(planner.plan_answer, ("role",), repeatable=False),
     "ask_salary": Aspect(money.salary, ("role", "degree", "industry", "employer")),
     "ask_outlook": Aspect(money.outlook),
@@ -63,8 +66,10 @@ ASPECTS: Dict[str, Aspect] = {
     "ask_tools": Aspect(landscape.tools, ("tool",)),
     "ask_overview": Aspect(overview.overview),
     "ask_source": Aspect(conversation.source, repeatable=False),
+    "ask_capabilities": Aspect(conversation.capabilities, repeatable=False),
     # Replies that are not about one aspect.
-    "introduce": Aspect(conversation.introduce, repeatable=False),
+    "introduce": Aspect(coaching.acknowledge, repeatable=False),
+    "not_me": Aspect(coaching.not_me, repeatable=False),
     "not_covered": Aspect(gaps.topic_not_covered, repeatable=False),
     "ask_not_covered": Aspect(gaps.topic_not_covered, repeatable=False),  # the NLU's own class of them
     "retrieve": Aspect(gaps.closest_statement, repeatable=False),
@@ -74,7 +79,7 @@ ASPECTS: Dict[str, Aspect] = {
     "out_of_scope": Aspect(gaps.out_of_scope, repeatable=False),
 }
 # Rows that are replies of the dialogue layer's own, not aspects a question can ask about.
-REPLIES = {"introduce", "not_covered", "retrieve", "unsure", "rephrase", "out_of_scope", "origin_not_covered"}
+REPLIES = {"introduce", "not_me", "not_covered", "retrieve", "unsure", "rephrase", "out_of_scope", "origin_not_covered"}
 QUESTIONS = set(ASPECTS) - REPLIES
 # What a bare subject asks about, when there is no earlier question to re-ask about it.
 DEFAULT_ASPECT: Dict[str, str] = {
@@ -93,7 +98,7 @@ ROLE_SUBJECTS = {"role", "stage"}
 # Entities that name a role without naming a KB role.
 ROLE_LIKE = {"ambiguous_role": "role", "unknown_role": "role"}
 # Questions that wait for the user's current role ("what am I missing…?" … "I'm a project manager").
-PENDING_ON_PROFILE = ("skill_gap", "plan_path")
+PENDING_ON_PROFILE = ("skill_gap", "plan_path", "ask_advice")
 # Aspects that, given two subjects of one kind, ask which is better: "is an MEM better than an MBA?"
 COMPARED_KIND = {"ask_education": ("degree",), "ask_certification": ("certification",),
                  "ask_role_info": ("role", "certification", "degree"),
@@ -110,6 +115,8 @@ THE_PAIR = re.compile(r"\b(which (one|of (them|the two|those|these))|either|both
 QUESTION_START = re.compile(
     r"^\W*((and|also|plus|but|so|then|ok|okay)\s+)?(what|whats|what's|who|whom|whose|how|which|when|where|why|is|are|do|does|did|can|could|"
     r"should|would|will|tell|give|list|explain|any|and)\b", re.IGNORECASE)
+# "I'm not a project manager": the profile was wrong (a negated self-description is never a cue).
+NOT_ME = re.compile(r"\b(i'?m|i am)\s+(not|no longer)\b", re.IGNORECASE)
 CLOSEST = "The closest the article comes:"
 WHAT_IT_SAYS = "What it does say:"
 
@@ -240,8 +247,12 @@ def follow_up(part: Context) -> List[Step]:
     exactly that before what it does say about the subject: never a confident neighbouring answer.
     """
     pending = part.slot("last_question")
+    if NOT_ME.search(part.text) and not part.self_described_role():
+        return [Step("not_me", part)]
     if part.self_described_role():
         return [Step(pending if pending in PENDING_ON_PROFILE else "introduce", part)]
+    if pending == "ask_advice" and part.mentioned_roles():  # the answer to "what's your current role?"
+        return [Step(pending, part)]
     if part.goal_role():
         return [Step("state_goal", part)]
     kinds = named_kinds(part)

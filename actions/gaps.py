@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Optional
 
 from actions.context import Context, echo
+from actions.money import salary_button
 from actions.render import Reply, article, bullets, button, role_label
-from knowledge import queries, retrieval
+from knowledge import retrieval
 from knowledge.errors import UnknownSubject
+from knowledge.queries import kb
 
 DEFAULT_NEAREST = "ask_overview"  # the closest answer when a topic names none of its own
 WHAT_IT_COVERS = "It covers the engineering-management path: roles, certifications, degrees, salaries and progression."
@@ -15,7 +17,7 @@ WHAT_IT_COVERS = "It covers the engineering-management path: roles, certificatio
 def nearest_aspect(topic: str) -> str:
     """The question whose answer is the closest the article comes to ``topic`` (a KB field)."""
     try:
-        return queries.not_covered_topic(topic).nearest
+        return kb().not_covered_topic(topic).nearest
     except UnknownSubject:
         return DEFAULT_NEAREST
 
@@ -89,4 +91,4 @@ def out_of_scope(ctx: Context) -> Reply:
 def suggestions() -> list:
     return [button("What's the typical career path?", "ask_progression"),
             button("What certifications help?", "ask_certification"),
-            button("How much do engineering managers make?", "ask_salary", role="engineering manager")]
+            salary_button()]

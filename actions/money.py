@@ -1,24 +1,32 @@
 """Questions about pay and prospects: salary figures, the MBA premium, outlook and ROI."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
 from actions.clarify import which_role
 from actions.context import Context
-from actions.education import value_of
-from actions.render import Reply, article, button, figure, join, role_label
-from knowledge import queries
-from knowledge.records import Degree, Industry
+from actions.render import Reply, article, button, figure, join, role_label, title
+from knowledge.queries import kb
+from knowledge.records import Degree, Industry, Role
 
-SALARY_ROLE = "engineering manager"  # the article's figures are engineering manager salaries
+
+def salary_role() -> Role:
+    """The role the article's salary figures are about."""
+    return kb().role(kb().figure("salary_average").role)
+
+
+def salary_button() -> Dict[str, str]:
+    """ "How much do engineering managers make?" """
+    role = salary_role()
+    return button(f"How much do {role.title}s make?", "ask_salary", role=role.name)
 
 
 def salary_summary() -> Reply:
-    low, high, average = (queries.figure(key) for key in ("salary_low", "salary_high", "salary_average"))
-    high_paying = [i.name for i in queries.industries(pay="high")]
-    competitive = [i.name for i in queries.industries(pay="competitive")]
+    low, high, average = (kb().figure(key) for key in ("salary_low", "salary_high", "salary_average"))
+    high_paying = [i.name for i in kb().industries(pay="high")]
+    competitive = [i.name for i in kb().industries(pay="competitive")]
     text = (
-        f"Engineering managers typically earn about {figure(low)} to {figure(high)} a year, "
+        f"{title(salary_role().title)}s typically earn about {figure(low)} to {figure(high)} a year, "
         f"with an average of {figure(average)} in {average.year}. "
         f"Pay varies by industry and experience: {join(high_paying)} pay best, "
         f"and {join(competitive)} can also be competitive."
@@ -30,7 +38,7 @@ def salary_summary() -> Reply:
 
 
 def degree_premium(degree: Degree) -> Reply:
-    mba = queries.degree("mba")
+    mba = kb().degree("mba")
     premium = mba.premium
     text = (f"MBA graduates earn on average {figure(premium)} more than other experienced hires "
             f"who come straight from industry ({premium.citation.publisher} survey).")
@@ -40,12 +48,13 @@ def degree_premium(degree: Degree) -> Reply:
                 f"engineering management degree can greatly enhance earning potential. {text}")
         gap = f"salary: {degree.name}"
     return Reply(text, sections=(premium.section,), citations=(premium.citation,), gap=gap,
-                 slots={"degree": value_of(degree), "subject_kind": "degree"})
+                 slots={"degree": degree.value, "subject_kind": "degree"})
 
 
 def labelled(opening: str, reply: Reply, gap: str) -> Reply:
     """The nearest thing the article knows, clearly labelled as such."""
-    reply.text = f"{opening} What it does give, for US engineering managers: {reply.text[:1].lower()}{reply.text[1:]}"
+    reply.text = (f"{opening} What it does give, for US {salary_role().title}s: "
+                  f"{reply.text[:1].lower()}{reply.text[1:]}")
     reply.gap = f"salary: {gap}"
     return reply
 
@@ -55,10 +64,10 @@ def salary(ctx: Context) -> Reply:
     degree = ctx.degree(remembered=False) or _remembered_degree(ctx)
     if degree:
         return degree_premium(degree)
-    industry = next((i for i in queries.industries() if i.name in ctx.entities.get("industry", [])), None)
+    industry = next((i for i in kb().industries() if i.name in ctx.entities.get("industry", [])), None)
     if industry:  # "and in aerospace?" after a salary answer
         return labelled(industry_pay(industry), salary_summary(), industry.name)
-    employer = next((e for e in queries.employers() if e in ctx.entities.get("employer", [])), None)
+    employer = next((e for e in kb().employers() if e in ctx.entities.get("employer", [])), None)
     if employer:  # "how much does Deloitte pay?": the article names employers, not their pay
         return labelled(f"The article gives no salary figure for {employer}.", salary_summary(), employer)
     for kind in ("currency", "place"):
@@ -72,7 +81,7 @@ def salary(ctx: Context) -> Reply:
         return labelled(f"The article doesn't cover salaries for {mention.unknown}.", salary_summary(),
                         mention.unknown)
     reply = salary_summary()
-    if mention.role and mention.role.name != SALARY_ROLE:
+    if mention.role and mention.role != salary_role():
         reply = labelled(f"The article gives no salary figure for {article(role_label(mention.role.name))}.",
                          reply, mention.role.name)
     if mention.role:
@@ -96,8 +105,6 @@ def _remembered_degree(ctx: Context) -> Optional[Degree]:
 
 def outlook(ctx: Context) -> Reply:
     """The job market and the return on the investment, as the article sees them."""
-    market, roi = queries.topic("outlook"), queries.topic("roi")
+    market, roi = kb().topic("outlook"), kb().topic("roi")
     return Reply(f"{market.text} {roi.text}", sections=(market.section, roi.section),
-                 buttons=[button("How much do engineering managers make?", "ask_salary",
-                                 role="engineering manager"),
-                          button("What is an MEM?", "ask_education", degree="MEM")])
+                 buttons=[salary_button(), button("What is an MEM?", "ask_education", degree="MEM")])

@@ -14,13 +14,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import path_payload
 from actions.clarify import suggestions
 from actions.context import Context, echo
-from actions.education import value_of
 from actions.render import Reply, article, button, figure, join, path_text, role_label, title
 from actions.roles import route_text, untimed
 from actions.skill_gap import duties_of, needs_of
-from knowledge import queries
+from knowledge.queries import kb
 from knowledge.records import Role, Step
 
 ROLE_SLOTS = ("current_role", "goal_role")
@@ -35,7 +35,7 @@ MAX_YEARS = 60
 
 
 def closest_roles(text: str, limit: int = 3) -> List[str]:
-    names = [role.name for role in queries.roles()]
+    names = [role.name for role in kb().roles()]
     return [name for name, _, _ in process.extract(text, names, scorer=fuzz.WRatio, limit=limit)]
 
 
@@ -102,7 +102,7 @@ def role_answer(slot: str, ctx: Context, requested: Optional[str]) -> Dict[str, 
 
 
 def checked_role(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
-    role = queries.find_role(str(value or ""))
+    role = kb().find_role(str(value or ""))
     current = tracker.get_slot("current_role")
     if role and not (slot == "goal_role" and role.name == current):
         return {slot: role.name}
@@ -123,7 +123,7 @@ class ActionAskCurrentRole(Action):
         return "action_ask_current_role"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
-        names = list(dict.fromkeys(queries.stage("entry").roles + queries.stage("mid").roles))
+        names = list(dict.fromkeys(kb().stage("entry").roles + kb().stage("mid").roles))
         dispatcher.utter_message(
             text="What's your current role? (Type it, or pick one. Say “stop” to leave the planner.)",
             buttons=[button(title(role_label(name)), "inform", role=name) for name in names[:6]])
@@ -136,7 +136,7 @@ class ActionAskGoalRole(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[EventType]:
         current = tracker.get_slot("current_role")
-        names = queries.typical_ladder() + list(queries.stage("executive").roles)
+        names = kb().typical_ladder() + list(kb().stage("executive").roles)
         names = [name for name in dict.fromkeys(names) if name != current]
         dispatcher.utter_message(text="Which role are you aiming for?",
                                  buttons=[button(title(role_label(name)), "inform", role=name) for name in names[:6]])
@@ -145,8 +145,8 @@ class ActionAskGoalRole(Action):
 
 def plan_answer(ctx: Context) -> Reply:
     """The plan from the profile's current role to its goal (asked for first when missing)."""
-    current = queries.find_role(ctx.slot("current_role") or "")
-    goal = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else queries.find_role(ctx.slot("goal_role") or "")
+    current = kb().find_role(ctx.slot("current_role") or "")
+    goal = ctx.mentioned_roles()[-1] if ctx.mentioned_roles() else kb().find_role(ctx.slot("goal_role") or "")
     if not current or not goal:
         return Reply("Tell me your current role and the role you're aiming for, and I'll plan the steps.",
                      buttons=[button("Plan my career", "plan_path")])
@@ -157,30 +157,34 @@ def plan(current: Role, goal: Role, years: Optional[int]) -> Reply:
     slots = {"goal_role": goal.name, "role": goal.name, "subject_kind": "role"}
     if current == goal:
         return Reply(f"You're already {article(role_label(goal.name))}.", slots=slots)
-    steps = queries.path_between(current.name, goal.name)
+    steps = kb().path_between(current.name, goal.name)
     if not steps:
         text = (f"The article's ladder doesn't lead from {role_label(current.name)} to {role_label(goal.name)}. "
-                f"Its typical progression is {path_text(queries.typical_ladder())}.")
-        return Reply(text, sections=(queries.typical_ladder_section(),), slots=slots,
+                f"Its typical progression is {path_text(kb().typical_ladder())}.")
+        return Reply(text, sections=(kb().typical_ladder_section(),), slots=slots,
                      gap=f"path: {current.name} -> {goal.name}")
     experience = f" You have {years} year{'s' if years != 1 else ''} of experience." if years is not None else ""
+    details = {step.to_role: step_detail(step) for step in steps}
+    notes = [f"The article gives no time for {untimed(steps)}."] if untimed(steps) else []
+    mem = kb().degree("mem")
+    mba = kb().degree("mba")
+    notes.append(f"{title(article(mem.value))} ({figure(mem.duration)}) or {article(mba.name)} can speed the way.")
     lines = [f"Your path: {route_text(steps)}.{experience}"]
-    lines += [f"{number}. {step_text(step)}" for number, step in enumerate(steps, start=1)]
-    if untimed(steps):
-        lines.append(f"The article gives no time for {untimed(steps)}.")
-    mem = queries.degree("mem")
-    mba = queries.degree("mba")
-    lines.append(f"{title(article(value_of(mem)))} ({figure(mem.duration)}) or {article(mba.name)} can speed the way.")
-    sections = [s.section for s in steps] + [queries.role(s.to_role).section for s in steps] + [mem.section]
-    return Reply("\n".join(lines), sections=tuple(sections), slots=slots, personal=True,
+    lines += [f"{number}. {title(role_label(step.to_role))}: {details[step.to_role]}"
+              for number, step in enumerate(steps, start=1)]
+    sections = [s.section for s in steps] + [kb().role(s.to_role).section for s in steps] + [mem.section]
+    return Reply("\n".join(lines + notes), sections=tuple(sections), slots=slots, personal=True,
+                 path=path_payload.chain(steps, current.name, goal.name, details, notes),
                  buttons=suggestions(goal.name, "ask_salary", "ask_reports_to")
                  + [button("What am I missing?", "skill_gap", role=[current.name, goal.name])])
 
 
-def step_text(step: Step) -> str:
-    role = queries.role(step.to_role)
-    certs = [c.acronym for c in queries.certifications_for(role.name)]
-    text = f"{title(role_label(step.to_role))}: build {join(needs_of(role)[:5])}"
-    text += f"; take on {join(d.lower() for d in duties_of(role))}" if duties_of(role) else ""
-    text += f"; certifications that help: {join(certs)}" if certs else ""
+def step_detail(step: Step) -> str:
+    """What a step asks: "build …; responsibilities: …; certifications that help: … (… to get there)."."""
+    role = kb().role(step.to_role)
+    certs = [c.acronym for c in kb().certifications_for(role.name)]
+    parts = [f"build {join(needs_of(role)[:5])}"] if needs_of(role) else []
+    parts += [f"responsibilities: {join(d.lower() for d in duties_of(role))}"] if duties_of(role) else []
+    parts += [f"certifications that help: {join(certs)}"] if certs else []
+    text = "; ".join(parts) or "the article lists no skills or duties for it"
     return text + (f" ({figure(step.duration)} to get there)." if step.duration else ".")

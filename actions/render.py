@@ -5,11 +5,12 @@ All formatting rules live here, so every action's reply reads the same way.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from knowledge import queries
-from knowledge.records import Citation, Figure
+from knowledge.queries import kb
+from knowledge.records import Citation, Figure, Stage
 
 LOOKUP_FAILED = (
     "Sorry, I can't look that up right now. Please try again in a moment."
@@ -30,6 +31,7 @@ class Reply:
     personal: bool = False  # open with the user's profile ("As a project engineer aiming for …:")
     table: Optional[Table] = None  # a side-by-side comparison, laid out natively where a channel can
     response: Optional[str] = None  # a response of domain.yml to say instead of ``text``
+    path: Optional[Dict[str, Any]] = None  # a career path to draw (actions/path_payload.py's schema)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def source_line(sections: Sequence[str], citations: Sequence[Citation] = ()) -> 
     if not sections:
         return ""
     quoted = "; ".join(f"“{section}”" for section in unique(sections))
-    line = f"Source: {quoted} ({queries.citation(queries.ARTICLE).publisher})"
+    line = f"Source: {quoted} ({kb().article().publisher})"
     if citations:
         line += ", citing " + " and ".join(unique(c.publisher for c in citations))
     return line + "."
@@ -88,13 +90,29 @@ def title(name: str) -> str:
     return name[:1].upper() + name[1:] if name else name
 
 
+VOWEL_LETTERS = "AEFHILMNORSX"  # letters whose name starts with a vowel sound: "an MBA", "an R&D manager"
+SOUNDS_CONSONANT = ("uni", "use", "usu", "eu", "one")  # "a university", "a one-year course"
+SOUNDS_VOWEL = ("hour", "honest", "honor", "honour")  # "an hour"
+
+
 def article(name: str) -> str:
     """"an engineering manager", "a project manager"; an acronym by how its letter sounds: "an MEM",
-    "an MBA", "a PMP"."""
+    "an MBA", "a PMP"; a word by how it sounds where its spelling misleads: "a university", "an hour"."""
     first = name.split(" ")[0] if name else ""
-    acronym = first.isupper() and len(first) > 1
-    sounds_like_vowel = first[:1] in "AEFHILMNORSX" if acronym else first[:1].lower() in "aeiou"
-    return f"{'an' if sounds_like_vowel and first else 'a'} {name}"
+    word = first.lower()
+    if first.isupper() and len(first) > 1:
+        sounds_like_vowel = first[:1] in VOWEL_LETTERS
+    else:
+        sounds_like_vowel = (word[:1] in tuple("aeiou") and not word.startswith(SOUNDS_CONSONANT)
+                             or word.startswith(SOUNDS_VOWEL))
+    return f"{'an' if sounds_like_vowel else 'a'} {name}"
+
+
+def stage_kind(stage: Stage) -> str:
+    """A stage as replies describe its roles: "mid-level", "advanced leadership", "executive",
+    "specialized" (the name without its note in brackets or a closing "roles")."""
+    name = re.sub(r"\s*\([^)]*\)|\s+roles$", "", stage.name, flags=re.IGNORECASE)
+    return name[:1].lower() + name[1:]
 
 
 def payload(intent: str, **entities: Any) -> str:
@@ -114,14 +132,10 @@ def unique(items: Iterable[Any]) -> List[Any]:
     return seen
 
 
-_DISPLAY_WORDS = {"vp": "VP", "r&d": "R&D", "cto": "CTO", "ceo": "CEO"}
-_ACRONYMS = {"chief technology officer": "CTO", "chief executive officer": "CEO"}
-
-
 def role_label(name: str) -> str:
-    """"vp of engineering" -> "VP of engineering"; "chief technology officer" -> "… (CTO)"."""
-    words = " ".join(_DISPLAY_WORDS.get(word, word) for word in name.split())
-    return f"{words} ({_ACRONYMS[name]})" if name in _ACRONYMS else words
+    """A role as replies write it, from the KB: "VP of engineering", "chief technology officer (CTO)"."""
+    role = kb().find_role(name)
+    return role.title if role else name
 
 
 def path_text(names: Sequence[str]) -> str:
@@ -138,6 +152,12 @@ def slack_message(reply: Reply) -> Dict[str, Any]:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{title(dimension)}*"},
                        "fields": [{"type": "mrkdwn", "text": f"*{title(table.left)}*\n{left}"[:2000]},
                                   {"type": "mrkdwn", "text": f"*{title(table.right)}*\n{right}"[:2000]}]})
+    return {"text": render_text(reply), "blocks": blocks + slack_footer(reply)}
+
+
+def slack_footer(reply: Reply) -> List[Dict[str, Any]]:
+    """The blocks that close a Slack answer: its source line, then its buttons."""
+    blocks: List[Dict[str, Any]] = []
     source = source_line(reply.sections, reply.citations)
     if source:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": source}]})
@@ -145,4 +165,4 @@ def slack_message(reply: Reply) -> Dict[str, Any]:
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "text": {"type": "plain_text", "text": b["title"][:75]}, "value": b["payload"]}
             for b in reply.buttons]})
-    return {"text": render_text(reply), "blocks": blocks}
+    return blocks

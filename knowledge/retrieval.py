@@ -42,7 +42,9 @@ class Hit:
 def _statement(key: str, subject: str, body: str, section: str,
                aspect: Optional[str] = None) -> Statement:
     """A statement whose text names its subject (and aspect), so it reads and ranks on its own."""
-    heading = f"{subject} ({aspect})" if aspect else subject
+    heading = subject
+    if aspect:  # never two brackets: "PMP (Project Management Professional), benefits"
+        heading = f"{subject}, {aspect}" if subject.endswith(")") else f"{subject} ({aspect})"
     return Statement(key, f"{heading}: {body}", section, subject)
 
 

@@ -12,7 +12,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
-from tests.support.figures import assert_only_kb_figures
+from actions.compare import SHOWN_FIRST
+from tests.support.figures import (
+    AVERAGE_SALARY,
+    HIGH_SALARY,
+    LOW_SALARY,
+    MBA_PREMIUM,
+    MEM_YEARS,
+    MID_LEVEL_YEARS,
+    assert_only_kb_figures,
+)
 
 
 def tracker(intent: str, entities: Optional[Dict[str, Any]] = None, text: str = "",
@@ -43,11 +52,11 @@ async def run(intent: str, **kwargs: Any) -> tuple[str, Dict[str, Any], List[Dic
         ("ask_certification", {"role": "project manager"}, {}, ["PMP", "EIT", "CPE", "CSM"]),
         ("ask_certification", {"certification": "CSM"}, {}, ["Certified ScrumMaster"]),
         ("ask_certification", {}, {"certification": "PMP", "subject_kind": "certification"}, ["mid-level"]),
-        ("ask_salary", {}, {}, ["$90,000", "$150,000+", "$121,560"]),
-        ("ask_salary", {"degree": "MBA"}, {}, ["$30,000", "GMAC"]),
+        ("ask_salary", {}, {}, [LOW_SALARY, HIGH_SALARY, AVERAGE_SALARY]),
+        ("ask_salary", {"degree": "MBA"}, {}, [MBA_PREMIUM, "GMAC"]),
         ("ask_salary", {}, {"role": "engineering director"}, ["no salary figure for an engineering director"]),
-        ("ask_duration", {"degree": "MEM"}, {}, ["1–2 years"]),
-        ("ask_duration", {}, {"role": "project manager", "subject_kind": "role"}, ["5–8 years"]),
+        ("ask_duration", {"degree": "MEM"}, {}, [MEM_YEARS]),
+        ("ask_duration", {}, {"role": "project manager", "subject_kind": "role"}, [MID_LEVEL_YEARS]),
         ("ask_duration", {}, {"role": "chief technology officer", "subject_kind": "role"},
          ["doesn't say how long"]),
         ("ask_reports_to", {"role": "engineering director"}, {}, ["VP of engineering", "CTO", "CEO"]),
@@ -55,7 +64,7 @@ async def run(intent: str, **kwargs: Any) -> tuple[str, Dict[str, Any], List[Dic
         ("ask_next_step", {"role": "engineering director"}, {}, ["VP of engineering", "CTO"]),
         ("ask_role_info", {"role": "engineering manager"}, {}, ["Budgets", "Cross-functional"]),
         ("compare", {"role": ["engineering manager", "engineering director"]}, {}, ["tactical", "strategic"]),
-        ("compare", {"degree": ["MBA", "MEM"]}, {}, ["1–2 years", "$30,000"]),
+        ("compare", {"degree": ["MBA", "MEM"]}, {}, [MEM_YEARS, MBA_PREMIUM]),
         ("compare", {"certification": ["PMP", "CSM"]}, {}, ["Project Management Professional", "ScrumMaster"]),
         ("ask_discipline_move", {"discipline": "mechanical"}, {}, ["manufacturing management"]),
         ("ask_discipline_move", {"discipline": "software"}, {}, ["technology consulting"]),
@@ -98,7 +107,7 @@ async def test_goal_is_remembered_for_later_questions() -> None:
     _, slots, _ = await run("state_goal", entities={"role": "project manager"})
     assert slots["goal_role"] == "project manager"
     text, _, _ = await run("ask_duration", slots={"goal_role": "project manager"})
-    assert "5–8 years" in text
+    assert MID_LEVEL_YEARS in text
 
 
 async def test_every_answer_carries_a_source_line() -> None:
@@ -110,12 +119,12 @@ async def test_every_answer_carries_a_source_line() -> None:
 
 
 async def test_a_failing_lookup_gets_a_polite_reply(monkeypatch) -> None:
-    from knowledge import queries
+    from knowledge.queries import KnowledgeBase
 
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("database is gone")
 
-    monkeypatch.setattr(queries, "figure", broken)
+    monkeypatch.setattr(KnowledgeBase, "figure", broken)
     text, slots, _ = await run("ask_salary")
     assert "can't look that up right now" in text and "database" not in text
     assert slots == {}
@@ -151,7 +160,9 @@ async def test_a_comparison_on_slack_is_sent_as_blocks_with_fields() -> None:
     await ActionAnswer().run(dispatcher, Tracker("u", {}, latest, events, False, None, {}, "action_listen"), {})
     message = dispatcher.messages[0]["custom"]
     fields = [block["fields"] for block in message["blocks"] if "fields" in block]
-    assert len(fields) == 7 and "Mostly tactical" in message["text"]
+    assert len(fields) == SHOWN_FIRST and "Mostly tactical" in message["text"]  # the biggest differences first
+    [actions] = [block for block in message["blocks"] if block["type"] == "actions"]
+    assert '"detail": "all"' in actions["elements"][0]["value"]  # then "show all"
 
 
 async def test_a_degree_the_article_does_not_cover_is_named_as_such() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.figures import AVERAGE_SALARY, MBA_PREMIUM, MEM_YEARS
 from tests.support.stack import play, turn
 
 COACHING = {
@@ -17,7 +18,7 @@ COACHING = {
         turn("PMP or CSM?", "Project Management Professional", "ScrumMaster", "Stage"),
     ],
     "compare two degrees": [
-        turn("MBA or MEM, which is better?", "1–2 years", "$30,000", "GMAC"),
+        turn("MBA or MEM, which is better?", MEM_YEARS, MBA_PREMIUM, "GMAC"),
     ],
     "compare project manager and engineering manager": [
         turn("project manager vs engineering manager", "Mid-level", "Advanced leadership"),
@@ -39,12 +40,12 @@ COACHING = {
     "planner cancelled": [
         turn("make me a career plan", "current role"),
         turn("stop", "stopped planning"),
-        turn("how much do engineering managers make?", "$121,560", never=["current role"]),
+        turn("how much do engineering managers make?", AVERAGE_SALARY, never=["current role"]),
     ],
     "planner interrupted by an off-topic and a KB question": [
         turn("plan my path", "current role"),
         turn("what's the weather in paris?", "outside what I know", "current role"),
-        turn("how much do engineering managers make?", "$121,560", "current role"),
+        turn("how much do engineering managers make?", AVERAGE_SALARY, "current role"),
         turn("staff engineer", "years of experience"),
         turn("2 years", "aiming for"),
         turn("engineering manager", "Your path", "Staff engineer"),
@@ -60,7 +61,7 @@ COACHING = {
     ],
     # Sources after different answers
     "source after salary, certifications and EM vs director": [
-        turn("what's the average salary of an EM?", "$121,560"),
+        turn("what's the average salary of an EM?", AVERAGE_SALARY),
         turn("where does that come from?", "Payscale", "payscale.com"),
         turn("what certifications help a project manager?", "PMP"),
         turn("source?", "Entry-Level Roles & Mid-Level Growth"),

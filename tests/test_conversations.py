@@ -12,15 +12,16 @@ from typing import List
 
 import pytest
 
+from tests.support.figures import AVERAGE_SALARY, HIGH_SALARY, LOW_SALARY, MBA_PREMIUM, MEM_YEARS, MID_LEVEL_YEARS
 from tests.support.stack import play, turn
 
 CONVERSATIONS: dict = {
     "certs for a project manager, then salary follow-up": [
         turn("what certs do I need for project manager?", "PMP", "CSM"),
-        turn("and how much do they earn?", "no salary figure for a project manager", "$121,560"),
+        turn("and how much do they earn?", "no salary figure for a project manager", AVERAGE_SALARY),
     ],
     "salary for engineering managers with typo, then source": [
-        turn("how much do enginering managers make", "$90,000", "$150,000+", "$121,560", "2025"),
+        turn("how much do enginering managers make", LOW_SALARY, HIGH_SALARY, AVERAGE_SALARY, "2025"),
         turn("source?", "Payscale", "Salary, Outlook & ROI"),
     ],
     "EM vs director": [
@@ -32,15 +33,15 @@ CONVERSATIONS: dict = {
     ],
     "civil engineer moving into management": [
         turn("I'm a civil engineer, how do I move into management?", "construction management"),
-        turn("how long will an MEM take", "1–2 years"),
+        turn("how long will an MEM take", MEM_YEARS),
     ],
     "goal then how long it takes": [
         turn("I want to become a project manager", "Great goal", "PMP"),
-        turn("how long will that take?", "5–8 years"),
+        turn("how long will that take?", MID_LEVEL_YEARS),
     ],
     "goal director: no invented duration": [
         turn("my goal is to become an engineering director", "Great goal"),
-        turn("how long will it take", "doesn't say how long", "5–8 years", "1–2 years"),
+        turn("how long will it take", "doesn't say how long", MID_LEVEL_YEARS, MEM_YEARS),
     ],
     "what about a director? re-asks the last question": [
         turn("who does an engineering manager report to?", "engineering director", "VP of engineering"),
@@ -61,15 +62,15 @@ CONVERSATIONS: dict = {
         turn("/inform{\"role\": \"engineering manager\"}", "Budgets", never=["Which manager"]),
     ],
     "unknown role is not invented": [
-        turn("how much does a surgeon make", "doesn't cover", "$121,560", never=["surgeons earn"]),
+        turn("how much does a surgeon make", "doesn't cover", AVERAGE_SALARY, never=["surgeons earn"]),
     ],
     "salary in euros and in Germany": [
-        turn("what's the salary of an engineering manager in euros", "no salary figures for euro", "$121,560"),
-        turn("and in germany?", "$90,000"),
+        turn("what's the salary of an engineering manager in euros", "no salary figures for euro", AVERAGE_SALARY),
+        turn("and in germany?", LOW_SALARY),
     ],
     "MBA premium and MBA vs MEM": [
-        turn("how much more do MBA grads earn", "$30,000", "GMAC"),
-        turn("MBA or MEM?", "1–2 years", "project planning"),
+        turn("how much more do MBA grads earn", MBA_PREMIUM, "GMAC"),
+        turn("MBA or MEM?", MEM_YEARS, "project planning"),
     ],
     "what is an MEM": [
         turn("what's an MEM and what does it teach", "Master's in Engineering Management", "finance", "leadership"),
@@ -95,7 +96,7 @@ CONVERSATIONS: dict = {
         turn("what are the steps from project engineer to engineering director?", "engineering manager"),
     ],
     "next step for a junior PM follows the ladder, with its duration": [
-        turn("I'm a junior project manager, what's next?", "project manager", "5–8 years"),
+        turn("I'm a junior project manager, what's next?", "project manager", MID_LEVEL_YEARS),
         turn("and who hires engineering managers?", "Deloitte"),
     ],
     "overview and key takeaways": [
@@ -105,7 +106,7 @@ CONVERSATIONS: dict = {
         turn("how do I get into engineering management?", "education", "PMP", "project engineer → engineering manager"),
     ],
     "slang follow-ups keep the role": [
-        turn("whats an eng mgr salary lik", "$121,560"),
+        turn("whats an eng mgr salary lik", AVERAGE_SALARY),
         turn("wat bout directors", "no salary figure for an engineering director", never=["bout directors"]),
         turn("diff btwn EM and dir?", "Mostly tactical"),
     ],
@@ -141,7 +142,7 @@ CONVERSATIONS: dict = {
         turn("<script>alert(1)</script>", never=["<script>"]),
         turn("'; DROP TABLE roles; --", never=["Traceback", "DROP TABLE roles"]),
         turn("/inform{\"role\": \"CEO; DROP TABLE\"}", never=["Traceback"]),
-        turn("how much do engineering managers make?", "$121,560"),
+        turn("how much do engineering managers make?", AVERAGE_SALARY),
     ],
     "huge message, emoji and gibberish": [
         turn("engineering " * 2000, never=["Traceback"]),
@@ -169,7 +170,7 @@ def test_ambiguous_manager_offers_buttons(conversation) -> None:
 
 def test_empty_message_gets_a_reply_and_the_conversation_goes_on(conversation) -> None:
     conversation.say("   ")
-    assert "$121,560" in conversation.say("what's the average salary for an EM?")
+    assert AVERAGE_SALARY in conversation.say("what's the average salary for an EM?")
 
 
 def payload_entities(payload: str) -> dict:

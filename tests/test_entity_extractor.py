@@ -11,7 +11,7 @@ import pytest
 from bot.components.entity_settings import EntitySettings
 from bot.components.matcher import KnowledgeMatcher
 
-VOCABULARY = Path(__file__).resolve().parent.parent / "bot" / "generated" / "kb_vocabulary.json"
+VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "generated" / "kb_vocabulary.json"
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +157,8 @@ def test_entity_roles_current_and_goal(matcher, text, expected) -> None:
         ("I'm a chemist looking to switch", [("unknown_role", "chemist", "current")]),
         ("As a scrum master, what should I learn?", [("unknown_role", "scrum master", "current")]),
         ("I'm an aspiring chemist", [("unknown_role", "chemist", "goal")]),
-        # KB roles, disciplines and professions stay what they are
-        ("I'm a civil engineer, how do I move into management?", [("discipline", "civil", None)]),
+        # KB roles, disciplines and professions stay what they are; a discipline can be the user's own
+        ("I'm a civil engineer, how do I move into management?", [("discipline", "civil", "current")]),
         ("I'm a project manager", [("role", "project manager", "current")]),
         ("I'm a nurse", [("not_covered", "profession:nurse", None)]),
     ],

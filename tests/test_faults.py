@@ -29,9 +29,10 @@ from ops.servers import action_server, child_environment, free_port, rasa_server
 from settings import ACTION_TIMEOUT as TIMEOUT_ENV
 from settings import DB_URL as URL_ENV
 from settings import ROOT, Settings
+from tests.support.figures import AVERAGE_SALARY
 from tests.support.stack import Conversation, private_stack_settings
 
-NORMAL, NORMAL_FACT = "how much do engineering managers make?", "$121,560"
+NORMAL, NORMAL_FACT = "how much do engineering managers make?", AVERAGE_SALARY
 ACTION_TIMEOUT = 3
 
 
@@ -92,7 +93,8 @@ def test_knowledge_base_breaking_while_running(faulty) -> None:
         kb.write_bytes(b"this is not a database" * 500)
         try:
             assert NORMAL_FACT in user.say(NORMAL)  # read at start-up, kept in memory
-            assert user.say("what does a project engineer do?") == LOOKUP_FAILED  # needs the database
+            # a phrasing never asked before is answered from memory too: the KB is not read again
+            assert "project engineer" in user.say("what does a proj engineer do?").lower()
         finally:
             kb.write_bytes(healthy)
         assert "project engineer" in user.say("what does a project engineer do?").lower()

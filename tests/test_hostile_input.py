@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import MetaData, create_engine, func, select
 
 from bot.channels import limits
+from tests.support.figures import AVERAGE_SALARY
 from tests.support.socketio_client import SocketIOUser
 from tests.test_channel_slack import CHANNEL, slack, user  # noqa: F401 (the `slack` fixture)
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.stack
 CORPUS = yaml.safe_load((Path(__file__).parent / "hostile_inputs.yml").read_text(encoding="utf-8"))
 MESSAGES: List[Dict[str, Any]] = CORPUS["messages"]
 BODIES: List[Dict[str, Any]] = CORPUS["rest_bodies"]
-NORMAL, NORMAL_FACT = "how much do engineering managers make?", "$121,560"
+NORMAL, NORMAL_FACT = "how much do engineering managers make?", AVERAGE_SALARY
 LEAKS = re.compile(r"Traceback|File \"/|\bsqlalchemy\b|\bsqlite3?\.|<\s*(script|img|a|b|iframe)\b|onerror\s*=",
                    re.IGNORECASE)
 _ids = itertools.count(1)

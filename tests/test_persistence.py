@@ -9,6 +9,7 @@ from pathlib import Path
 import requests
 
 from ops.servers import stack
+from tests.support.figures import AVERAGE_SALARY
 from tests.support.stack import Conversation, play, private_stack_settings, turn
 
 EXPIRED_S = 2 * 3600  # older than domain.yml's 60-minute session_expiration_time
@@ -44,7 +45,7 @@ def test_restart_keeps_every_conversation_and_a_new_session_keeps_the_profile(
     with stack(settings):  # a new Rasa server and action server on the same state folder
         for user in (certs, profile):
             user.session = requests.Session()  # the old server's connections are gone
-        play(certs, [turn("and how much do they earn?", "no salary figure for a project manager", "$121,560")])
+        play(certs, [turn("and how much do they earn?", "no salary figure for a project manager", AVERAGE_SALARY)])
         play(profile, [turn("how long will that take?", "As a project engineer aiming for engineering director",
                             "doesn't say how long")])
 

@@ -23,6 +23,7 @@ from ops import balancer
 from ops.servers import action_server, free_port, rasa_server
 from settings import DB_URL as URL_ENV
 from settings import REDIS_URL, ROOT, TRACKER_PASSWORD, TRACKER_URL, Settings
+from tests.support.figures import AVERAGE_SALARY, MID_LEVEL_YEARS
 from tests.support.services import TRACKER_PASSWORD as PG_PASSWORD
 from tests.support.services import TRACKER_USER, Postgres, postgres, redis
 from tests.support.stack import Conversation, Turn, play, turn
@@ -39,11 +40,11 @@ SCRIPTS: List[List[Turn]] = [
      turn("I want to become an engineering director", "As a project engineer aiming for engineering director"),
      turn("how long will that take?", "As a project engineer aiming for engineering director"),
      turn("what comes next for me?", "As a project engineer", "engineering manager")],
-    [turn("how much do engineering managers make?", "$121,560"),
+    [turn("how much do engineering managers make?", AVERAGE_SALARY),
      turn("and for a director?", "no salary figure for an engineering director"),
      turn("who do they report to?", "VP of engineering", "CTO")],
     [turn("I want to become a project manager", "Great goal", "PMP"),
-     turn("how long will that take?", "5–8 years"),
+     turn("how long will that take?", MID_LEVEL_YEARS),
      turn("which certifications should I get?", "Aiming for project manager", "CSM")],
 ]
 USERS = 20

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 import websockets
+import websockets.exceptions  # a submodule: not loaded by "import websockets" alone
 
 from ops.credentials import SOCKETIO_CHANNEL, channel_credentials
 from ops.servers import action_server, rasa_server

@@ -6,6 +6,8 @@ from typing import Any, Callable
 
 import pytest
 
+from tests.support.figures import AVERAGE_SALARY
+
 
 def test_speedups_keep_rasa_s_behaviour() -> None:
     from jsonschema import ValidationError
@@ -116,7 +118,7 @@ def _conversations() -> dict:
 
     listen = ActionExecuted("action_listen")
     turns = [_user("salary?", "ask_salary", role="engineering manager"), ActionExecuted("action_answer_salary"),
-             SlotSet("role", "engineering manager"), BotUttered("$121,560"), listen,
+             SlotSet("role", "engineering manager"), BotUttered(AVERAGE_SALARY), listen,
              _user("and a director?", "inform", role="engineering director"), ActionExecuted("action_answer_follow_up"),
              SlotSet("role", "engineering director"), BotUttered("..."), listen]
     return {

@@ -9,7 +9,7 @@ from typing import Callable, Dict, List
 import pytest
 
 from actions.render import figure, role_label
-from knowledge import queries
+from knowledge.queries import kb
 from tests.support.stack import Turn, play, turn
 
 
@@ -19,19 +19,19 @@ def em() -> str:
 
 def duty(role: str, index: int = 0) -> str:
     """A few words of one of the role's duties, as the KB states it."""
-    return queries.role(role).responsibilities[index].split(":")[0]
+    return kb().role(role).responsibilities[index].split(":")[0]
 
 
 def boss(role: str) -> str:
-    return role_label(queries.role(role).reports_to[0])
+    return role_label(kb().role(role).reports_to[0])
 
 
 def salary_average() -> str:
-    return figure(queries.figure("salary_average"))
+    return figure(kb().figure("salary_average"))
 
 
 def mem_duration() -> str:
-    return figure(queries.degree("mem").duration)
+    return figure(kb().degree("mem").duration)
 
 
 # Built lazily: the KB is only there once the session fixture has built it.
@@ -70,7 +70,7 @@ CONVERSATIONS: Dict[str, Callable[[], List[Turn]]] = {
     ],
     "a paragraph: background first, then the question": lambda: [
         turn("I work in electrical engineering and want to lead a team one day. Is a CSM worth it?",
-             queries.certification("CSM").name, never=["Moves the article describes"]),
+             kb().certification("CSM").name, never=["Moves the article describes"]),
     ],
     "a long paragraph with years and a goal": lambda: [
         turn("So I've been a project engineer for 3 years at a mid-size construction firm. My manager keeps "

@@ -1,6 +1,6 @@
 """What the words around KB entities say: whose role it is, self-descriptions, years of experience.
 
-- A role, unknown_role or ambiguous_role right after a cue gets Rasa's entity role "current"
+- A role, unknown_role, ambiguous_role or discipline right after a cue gets Rasa's entity role "current"
   ("I'm a PM", "I work as an EM") or "goal" ("become a director", "path to CTO").
 - "I'm a scrum master": a noun phrase naming a person after "I'm a"/"I work as a"/... that is no
   KB role, discipline or profession is an unknown_role (current), whatever KB words it contains.
@@ -19,6 +19,7 @@ from bot.components.experience import ExperienceFinder
 from bot.components.phrases import PhraseSet, Tokenize, word_set
 
 ROLE_LABELS = frozenset({"role", "unknown_role", "ambiguous_role"})
+CUED_LABELS = ROLE_LABELS | {"discipline"}  # "I'm a civil engineer": the user's own discipline
 KNOWN_PERSON_LABELS = frozenset({"role", "discipline"})  # and not_covered professions
 CURRENT, GOAL = "current", "goal"
 SENTENCE_ENDS = frozenset(".?!;")
@@ -74,7 +75,7 @@ class EntityContext:
 
     def _with_role(self, doc: Doc, words: Sequence[str], match: Match, default: Optional[str] = None) -> Match:
         """The match with the entity role its cue gives (or ``default``); non-role labels unchanged."""
-        if match.label not in ROLE_LABELS or match.role:
+        if match.label not in CUED_LABELS or match.role:
             return match
         span = doc.char_span(match.start, match.end)
         role = (self.cue_before(words, span.start, span.end) if span is not None else None) or default

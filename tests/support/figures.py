@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import re
-from typing import List, Set
+from functools import cache
+from typing import Dict, List, Set
 
-from knowledge import queries
+from knowledge.loader import DATA_DIR, load_file
+from knowledge.queries import kb
+from knowledge.records import Figure
 
 MONEY = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\s?[kK])?")
 NUMBER = r"(\d+(?:\.\d+)?)"
@@ -24,7 +27,7 @@ def numbers_said(text: str) -> Set[float]:
 
 def known_numbers() -> Set[float]:
     numbers: Set[float] = set()
-    for figure in queries.figures():
+    for figure in kb().figures():
         numbers.add(float(figure.amount))
         if figure.upper is not None:
             numbers.add(float(figure.upper))
@@ -49,3 +52,27 @@ def unknown_figures(text: str, said: Set[float] = frozenset()) -> List[str]:
 def assert_only_kb_figures(text: str, said: Set[float] = frozenset()) -> None:
     bad = unknown_figures(text, said)
     assert not bad, f"figures not in the knowledge base: {bad} in reply:\n{text}"
+
+
+@cache
+def _figures() -> Dict[str, Figure]:
+    """The KB's figures, read from its data files (no database needed at import)."""
+    return {figure.key: figure for figure in load_file(DATA_DIR, "figures")}
+
+
+def amount(key: str) -> str:
+    """A sum of money as replies state it: the figure's text from its "$" ("around $30,000" -> "$30,000")."""
+    text = _figures()[key].text
+    return text[text.index("$"):]
+
+
+def years(key: str) -> str:
+    """A span of years as replies state it: "1–2 years"."""
+    figure = _figures()[key]
+    return f"{figure.amount:g}–{figure.upper:g} years"
+
+
+# The figures the tests ask about, from the KB.
+LOW_SALARY, HIGH_SALARY, AVERAGE_SALARY = (amount(k) for k in ("salary_low", "salary_high", "salary_average"))
+MBA_PREMIUM = amount("mba_premium")
+MEM_YEARS, MID_LEVEL_YEARS = years("mem_duration"), years("mid_level_transition")

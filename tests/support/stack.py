@@ -5,7 +5,7 @@ import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import requests
 
@@ -54,8 +54,10 @@ def turn(text: str, *expected: str, never: Sequence[str] = ()) -> Turn:
     return text, expected, never
 
 
-def play(conversation: Conversation, turns: Sequence[Turn]) -> None:
-    """Say each turn; check the reply's facts, and that it states no figure outside the KB."""
+def play(conversation: Conversation, turns: Sequence[Turn],
+         after: Optional[Callable[[str, str], None]] = None) -> None:
+    """Say each turn; check the reply's facts, and that it states no figure outside the KB (nor one
+    the user said earlier); then ``after(text, reply)``, if given."""
     said: set = set()
     for text, expected, never in turns:
         said |= numbers_said(text)
@@ -67,3 +69,5 @@ def play(conversation: Conversation, turns: Sequence[Turn]) -> None:
         for wrong in never:
             assert wrong.lower() not in reply.lower(), f"{shown!r} -> reply has {wrong!r}:\n{reply}"
         assert_only_kb_figures(reply, said)
+        if after is not None:
+            after(text, reply)
