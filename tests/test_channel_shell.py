@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pexpect
 
+from actions.feedback import THANKS_COMMENT
+from tests.support.figures import AVERAGE_SALARY
 from tests.support.stack import private_stack_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +35,14 @@ def test_shell_answers_offers_buttons_and_quits(tmp_path, trained_model, knowled
     try:
         shell.expect_exact(PROMPT)
         shell.sendline("how much do engineering managers make?")
-        shell.expect_exact("$121,560", timeout=60)
+        shell.expect_exact(AVERAGE_SALARY, timeout=60)
         shell.expect_exact("Where do these figures come from?")  # buttons, as a choice list
         shell.expect_exact("Type out your own message")
         choose(shell, 1)  # the second button
         shell.expect_exact("payscale.com", timeout=60)
+        shell.expect_exact(PROMPT)
+        shell.sendline("/feedback not helpful: no range")  # typed: rates the last answer (README, Feedback)
+        shell.expect_exact(THANKS_COMMENT, timeout=60)
         shell.expect_exact(PROMPT)
         # The planner: its questions come with choice lists; the years are typed.
         shell.sendline("help me plan my career")

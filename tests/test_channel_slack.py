@@ -23,6 +23,7 @@ import pytest
 import requests
 
 from ops.servers import stack
+from tests.support.figures import AVERAGE_SALARY
 from tests.support.stack import Conversation, private_stack_settings
 
 pytestmark = pytest.mark.stack
@@ -189,7 +190,7 @@ def test_mention_is_answered_in_its_thread(slack):
     alice = user(slack, "U_MENTION")
     envelope = alice.event("how much do engineering managers make?")
     assert alice.send(envelope).status_code == 200
-    posts = slack["fake"].wait_for(CHANNEL, envelope["event"]["ts"], "$121,560")
+    posts = slack["fake"].wait_for(CHANNEL, envelope["event"]["ts"], AVERAGE_SALARY)
     assert all(post["authorization"] == f"Bearer {BOT_TOKEN}" for post in posts)
     assert all("as_user" not in post for post in posts)  # apps with granular scopes may not send it
     assert "<@" not in json.dumps(posts)  # the mention was not read as part of the question
@@ -197,12 +198,12 @@ def test_mention_is_answered_in_its_thread(slack):
 
 def test_plain_message_in_the_configured_channel_is_answered(slack):
     bob = user(slack, "U_PLAIN")
-    bob.say("how much do engineering managers make?", "$121,560", kind="message")
+    bob.say("how much do engineering managers make?", AVERAGE_SALARY, kind="message")
 
 
 def test_direct_message_is_answered(slack):
     carol = user(slack, "U_DM")
-    carol.say("EM vs director?", "Budgets", kind="message", channel="D0CAROL")
+    carol.say("EM vs director?", "Mostly tactical", kind="message", channel="D0CAROL")
 
 
 def test_forged_signature_is_refused(slack):
@@ -231,7 +232,7 @@ def test_slack_retry_is_not_answered_twice(slack):
         assert retry.headers.get("X-Slack-No-Retry") == "1"
     dave.say("what is the PMP", "Project Management Professional")  # handled after everything above
     answers = [post for post in slack["fake"].in_thread(CHANNEL, envelope["event"]["ts"])
-               if "$121,560" in post["text"]]
+               if AVERAGE_SALARY in post["text"]]
     assert len(answers) == 1
 
 
@@ -240,7 +241,7 @@ def test_retry_of_a_message_that_never_arrived_is_answered(slack):
     envelope = erin.event("how much do engineering managers make?")  # first delivery lost on the way
     response = erin.send(envelope, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
     assert response.status_code == 200
-    slack["fake"].wait_for(CHANNEL, envelope["event"]["ts"], "$121,560")
+    slack["fake"].wait_for(CHANNEL, envelope["event"]["ts"], AVERAGE_SALARY)
 
 
 def test_mention_in_the_configured_channel_is_answered_once(slack):
@@ -252,7 +253,7 @@ def test_mention_in_the_configured_channel_is_answered_once(slack):
     message["event"]["text"] = f"<@{BOT_USER}> how much do engineering managers make?"
     assert frank.send(message).status_code == 200
     frank.say("what is the PMP", "Project Management Professional")
-    answers = [post for post in slack["fake"].in_thread(CHANNEL, ts) if "$121,560" in post["text"]]
+    answers = [post for post in slack["fake"].in_thread(CHANNEL, ts) if AVERAGE_SALARY in post["text"]]
     assert len(answers) == 1
 
 
@@ -281,7 +282,7 @@ def test_buttons_are_blocks_and_a_click_is_answered(slack):
 
 def test_rest_channel_still_open_beside_slack(slack):
     """The Slack channel's signature check applies to Slack's webhook only."""
-    assert "$121,560" in Conversation(slack["rasa"]).say("how much do engineering managers make?")
+    assert AVERAGE_SALARY in Conversation(slack["rasa"]).say("how much do engineering managers make?")
 
 
 def test_comparison_is_laid_out_as_fields(slack):

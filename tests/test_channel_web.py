@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from ops.servers import stack
-from settings import ROOT
+from settings import ROOT, Settings
+from tests.support.figures import AVERAGE_SALARY, MID_LEVEL_YEARS
 from tests.support.stack import private_stack_settings
 
 pytestmark = pytest.mark.stack
@@ -31,7 +32,7 @@ INPUT_LABEL = "Your question for Career Coach"
 
 
 @pytest.fixture(scope="module")
-def page_url(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def web_stack(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The real stack with the demo page; socket.io CORS allows exactly the page's origin."""
     if not SOCKET_IO.exists():
         pytest.fail(f"{SOCKET_IO.relative_to(ROOT)} is missing: run `make setup` (it runs npm ci in bot/web)")
@@ -43,7 +44,12 @@ def page_url(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.Te
         # Settings reads CAREER_COACH_CORS when it is created, before the free ports were known.
         settings = dataclasses.replace(settings, cors=origin)
         with stack(settings) as running:
-            yield f"{running.web_url}/"
+            yield running
+
+
+@pytest.fixture(scope="module")
+def page_url(web_stack: Settings) -> str:
+    return f"{web_stack.web_url}/"
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +131,7 @@ def ask(page: Page, text: str, *expected: str) -> str:
 
 
 def test_conversation_with_buttons_survives_a_reload(page: Page) -> None:
-    ask(page, "how much do engineering managers make?", "$121,560")
+    ask(page, "how much do engineering managers make?", AVERAGE_SALARY)
     reply = ask(page, "what certs do I need for project manager?", "PMP")
     assert "\n• PMP" in reply, f"bullets should stay on their own lines:\n{reply}"
     expect(page.locator(".cc-source").last).to_contain_text("Source:")
@@ -137,7 +143,7 @@ def test_conversation_with_buttons_survives_a_reload(page: Page) -> None:
     before = len(bot_texts(page))
     earn.click()
     assert user_texts(page)[-1] == "How much do they earn?"
-    reply = wait_for_reply(page, before, "no salary figure for a project manager", "$121,560")
+    reply = wait_for_reply(page, before, "no salary figure for a project manager", AVERAGE_SALARY)
     assert "/ask_salary" not in page.locator(".cc-log").inner_text()
     expect(page.get_by_role("button", name="How much do they earn?")).to_have_count(0)  # used up
 
@@ -148,13 +154,13 @@ def test_conversation_with_buttons_survives_a_reload(page: Page) -> None:
     assert page.locator("#career-coach").get_attribute("data-session-id") == session
     shown = page.locator(".cc-log").inner_text()
     assert shown == shown_before, "the transcript should be re-rendered as it was"
-    for earlier in ("how much do engineering managers make?", "$121,560", "PMP", "How much do they earn?",
+    for earlier in ("how much do engineering managers make?", AVERAGE_SALARY, "PMP", "How much do they earn?",
                     "no salary figure for a project manager"):
         assert earlier in shown, f"after the reload the chat lost {earlier!r}"
 
     # Same sender id on the server: the follow-up resolves against the project manager (a new
     # conversation would answer with the article's general durations instead).
-    reply = ask(page, "and how long does that take?", "5–8 years")
+    reply = ask(page, "and how long does that take?", MID_LEVEL_YEARS)
     assert "project manager" in reply and "durations it does give" not in reply, reply
 
 

@@ -10,6 +10,10 @@ Before Rasa sees a request:
 - control characters are removed from the message; an empty or over-long message is answered
   politely (200, a bot message) without being processed;
 - a sender over the rate limit gets 429 with a polite bot message and ``Retry-After``.
+
+A knowledge answer's messages in the reply carry its ``"answer_id"`` (bot/channels/ratings.py), so
+the client can rate it; Rasa's collector drops it. A typed ``/feedback helpful`` becomes its payload.
+``rasa shell`` talks to :class:`CareerCoachCmdlineInput`, this channel under Rasa's name "cmdline".
 """
 from __future__ import annotations
 
@@ -18,13 +22,14 @@ import logging
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, Optional
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import limits
+from bot.channels.ratings import KeepsAnswerId, typed_as_payload
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +42,17 @@ def _error(status: HTTPStatus, error: str) -> HTTPResponse:
 
 def _bot_says(sender: str, text: str, status: HTTPStatus = HTTPStatus.OK, **headers: str) -> HTTPResponse:
     return response.json([{"recipient_id": sender, "text": text}], status=status, headers=headers or None)
+
+
+class RatableCollector(KeepsAnswerId, CollectingOutputChannel):
+    """Rasa's collector of the reply (its list, or its queue when streaming), adding ``answer_id``."""
+
+    def __init__(self, collector: CollectingOutputChannel) -> None:
+        self.collector = collector
+        self.messages = collector.messages
+
+    async def _persist_message(self, message: Dict[str, Any]) -> None:
+        await self.collector._persist_message(self.with_answer_id(message))
 
 
 class CareerCoachRestInput(RestInput):
@@ -74,7 +90,7 @@ class CareerCoachRestInput(RestInput):
         if refusal:
             return _bot_says(sender, refusal)
         metadata = body.get("metadata")
-        request.ctx.career_coach = {"sender": sender, "message": text,
+        request.ctx.career_coach = {"sender": sender, "message": typed_as_payload(text),
                                     "metadata": metadata if isinstance(metadata, dict) else None}
         return None
 
@@ -91,7 +107,11 @@ class CareerCoachRestInput(RestInput):
         return request.ctx.career_coach["metadata"]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        async def rated(message: UserMessage) -> Any:
+            message.output_channel = RatableCollector(message.output_channel)
+            return await on_new_message(message)
+
+        webhook = super().blueprint(rated)
 
         @webhook.middleware("request")
         async def screen(request: Request) -> Optional[HTTPResponse]:
@@ -100,3 +120,14 @@ class CareerCoachRestInput(RestInput):
             return self.screen(request)
 
         return webhook
+
+
+class CareerCoachCmdlineInput(CareerCoachRestInput):
+    """The channel ``rasa shell`` talks to (ops/rasa_server.py puts it in place of Rasa's own)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "cmdline"
+
+    def url_prefix(self) -> str:
+        return CareerCoachRestInput.name()

@@ -14,6 +14,9 @@ What this subclass changes:
   the same message (``app_mention`` plus ``message.channels``) is acknowledged, not processed.
   Rasa only skips retries whose reason is ``http_timeout``.
 - Replies are posted as the bot without ``as_user``, which apps with granular scopes may not send.
+- A knowledge answer (one sent with ``answer_id``) gets a second ``actions`` block with two rating
+  buttons, whose values are ``/feedback{"answer_id": ..., "rating": ...}`` payloads: a click comes
+  back as that message, signed and checked like any other (actions/feedback.py stores the rating).
 - Up to 25 buttons are sent (Slack's limit for an actions block); Rasa drops all buttons beyond 5,
   and the bot's "Which manager do you mean?" offers 6.
 - Signed but malformed requests (body not a JSON object, form without a readable ``payload``) get
@@ -38,11 +41,23 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels import limits
+from bot.channels.ratings import RATINGS, answer_id_of, rating_payload
 
 logger = logging.getLogger(__name__)
 
 SLACK_MAX_BUTTONS = 25  # elements in one Block Kit actions block
 REMEMBERED_MESSAGES = 2000  # (channel, ts) pairs kept to recognise a message delivered twice
+
+
+def rating_blocks(sent: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """An ``actions`` block with the two rating buttons of a knowledge answer (``sent``: the keyword
+    arguments of a send_* call); none for other messages."""
+    answer_id = answer_id_of(sent)
+    if not answer_id:
+        return []
+    return [{"type": "actions", "block_id": f"feedback-{answer_id}", "elements": [
+        {"type": "button", "action_id": f"feedback-{rating}", "text": {"type": "plain_text", "text": title},
+         "value": rating_payload(answer_id, rating)} for rating, title in RATINGS.items()]}]
 
 
 class CareerCoachSlackBot(SlackBot):
@@ -67,7 +82,14 @@ class CareerCoachSlackBot(SlackBot):
                      "value": button["payload"]} for button in buttons]
         await self._post_message(channel=self.slack_channel or recipient_id, text=text, blocks=[
             {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-            {"type": "actions", "elements": elements}])
+            {"type": "actions", "elements": elements}, *rating_blocks(kwargs)])
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        """Block Kit as the action built it, plus the rating buttons of a knowledge answer."""
+        rating, blocks = rating_blocks(kwargs), json_message.get("blocks")
+        if rating and isinstance(blocks, list):
+            json_message = {**json_message, "blocks": [*blocks, *rating]}
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
 class CareerCoachSlackInput(SlackInput):

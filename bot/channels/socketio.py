@@ -8,6 +8,9 @@ Differences from Rasa 3.6's channel (same events, same ``/socket.io`` path, ``na
 - Packets larger than the body limit are refused by the socket.io server.
 - Malformed events, empty or over-long messages and senders over the rate limit are answered with
   a polite bot message instead of being processed; control characters are removed from messages.
+- A custom payload (``json_message``) arrives as the ``bot_uttered`` event's data.
+- A knowledge answer's messages carry its ``answer_id`` (bot/channels/ratings.py), for the widget's
+  rating buttons; Rasa's output drops it. A typed ``/feedback helpful`` becomes its payload.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import limits
+from bot.channels.ratings import KeepsAnswerId, typed_as_payload
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,21 @@ class _OriginCheckingEngineIO(engineio.AsyncServer):
 class _SocketServer(AsyncServer):
     def _engineio_server_class(self) -> type:
         return _OriginCheckingEngineIO
+
+
+class CareerCoachSocketIOOutput(SocketIOOutput):
+    """Rasa 3.6's output, except that a custom payload is the event's data, as a text message is
+    (Rasa passes the payload's keys as arguments of ``emit``: ``{"path": …}`` raised a TypeError)."""
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, json_message)
+
+
+class RatableSocketIOOutput(KeepsAnswerId, CareerCoachSocketIOOutput):
+    """The output above, adding ``answer_id`` to each message of a knowledge answer."""
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        await super()._send_message(socket_id, self.with_answer_id(response))
 
 
 class CareerCoachSocketIOInput(SocketIOInput):
@@ -113,8 +132,8 @@ class CareerCoachSocketIOInput(SocketIOInput):
             refusal = limits.refusal(text)
             if refusal:
                 return await say(sid, refusal)
-            output = SocketIOOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(),
+            output = RatableSocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(UserMessage(typed_as_payload(text), output, sender, input_channel=self.name(),
                                              metadata=self._metadata(data)))
 
         return webhook

@@ -193,7 +193,11 @@
     bubble.appendChild(label);
     var parts = splitSource(String(message.text || ""));
     if (parts.text) bubble.appendChild(el("span", "cc-text", parts.text));
+    var drawn = message.path && window.CareerCoachPath && window.CareerCoachPath.figure(message.path);
+    if (drawn) bubble.appendChild(drawn); // widget/path.js
     if (parts.source) bubble.appendChild(el("span", "cc-source", parts.source));
+    var rating = message.answerId && window.CareerCoachFeedback && window.CareerCoachFeedback.bar(message, this);
+    if (rating) bubble.appendChild(rating); // widget/feedback.js
     row.appendChild(bubble);
     this.log.appendChild(row);
     this.lastNodes = [row];
@@ -235,10 +239,23 @@
 
   /* Rasa's socket.io channel sends each paragraph as its own message, so the answer's closing
    * "Source: …" paragraph (which carries the buttons) arrives alone: it joins the answer above it. */
-  Widget.prototype.addSource = function (text, buttons) {
+  Widget.prototype.addSource = function (text, buttons, answerId) {
     var last = this.state.messages[this.state.messages.length - 1];
+    if (answerId) last.answerId = answerId;
     last.text = (last.text ? last.text + "\n\n" : "") + text;
     last.buttons = (last.buttons || []).concat(buttons);
+    this.redrawLast(last);
+  };
+
+  /* A career path (custom payload {"path": …}, after the answer's text) is drawn in that answer. */
+  Widget.prototype.addPath = function (path) {
+    var last = this.state.messages[this.state.messages.length - 1];
+    if (!last || last.from !== "bot") return;
+    last.path = path;
+    this.redrawLast(last);
+  };
+
+  Widget.prototype.redrawLast = function (last) {
     save(this.state);
     (this.lastNodes || []).forEach(function (node) {
       if (node.parentNode) node.parentNode.removeChild(node);
@@ -286,17 +303,19 @@
     });
     this.socket.on("bot_uttered", function (data) {
       if (!data) return;
+      if (data.path) return self.addPath(data.path);
       var buttons = (data.quick_replies || data.buttons || [])
         .filter(function (b) { return b && b.title && b.payload; })
         .map(function (b) { return { title: String(b.title), payload: String(b.payload) }; });
       if (!data.text && !buttons.length) return;
       self.showTyping(false);
       var text = String(data.text || "");
+      var answerId = window.CareerCoachFeedback && window.CareerCoachFeedback.answerId(data);
       var last = self.state.messages[self.state.messages.length - 1];
       if (/^Source:/.test(text) && last && last.from === "bot" && !/\nSource:|^Source:/.test(last.text)) {
-        self.addSource(text, buttons);
+        self.addSource(text, buttons, answerId);
       } else {
-        self.add({ from: "bot", text: text, buttons: buttons });
+        self.add({ from: "bot", text: text, buttons: buttons, answerId: answerId });
       }
     });
     this.socket.on("disconnect", function () {
@@ -315,10 +334,18 @@
   /* Send `payload` (what Rasa gets) and show `shown` (what the user sees) as their message. */
   Widget.prototype.send = function (payload, shown) {
     this.add({ from: "user", text: shown });
+    this.sendQuietly(payload);
+    this.input.focus();
+  };
+
+  Widget.prototype.el = el; // for widget/feedback.js
+
+  /* Send `payload` without showing it as the user's message (a rating: widget/feedback.js). */
+  Widget.prototype.sendQuietly = function (payload) {
+    save(this.state);
     this.showTyping(true);
     if (this.socket && this.confirmed) this.emit(payload);
     else this.pending.push(payload);
-    this.input.focus();
   };
 
   Widget.prototype.restart = function () {
