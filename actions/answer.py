@@ -26,6 +26,7 @@ from actions.render import LOOKUP_FAILED, Reply, button, render_text, slack_mess
 from knowledge.retrieval import tokenize
 
 logger = logging.getLogger(__name__)
+REMINDER_LINES = 3  # an answer said again is shown this short, when no part of it matches the question
 
 
 def default_suggestions() -> List[Dict[str, str]]:
@@ -108,15 +109,17 @@ def offers_the_same(offered: Dict[str, str], reply: Reply, ctx: Context) -> bool
 
 
 def unrepeated(text: str, reply: Reply, ctx: Context) -> str:
-    """``text``, unless this session already heard it word for word: then a short reminder, the
-    sentence or line of it that shares the most words with the question ("at what stage should I
-    get it?" -> "Stage: mid-level.")."""
-    if text not in ctx.said:
+    """``text``, unless this session already heard it (alone or within an earlier reply): then a
+    short reminder, the sentence or line that shares the most words with the question ("at what
+    stage should I get it?" -> "Stage: mid-level."), or the first lines when none does."""
+    body = reply.text.strip()
+    if not body or not any(body in earlier for earlier in ctx.said):
         return text
-    parts = [part for part in re.split(r"(?<=[.!?])\s+|\n+", reply.text.strip()) if part]
+    parts = [part for line in body.splitlines() for part in re.split(r"(?<=[a-z)][.!?])\s+", line) if part]
     asked, *words = (set(tokens) for tokens in tokenize([ctx.text, *parts]))  # content words, stemmed
     best = max(range(len(parts)), key=lambda i: len(asked & words[i]))  # the first of equals
-    return f"As I said above: {parts[best]}"
+    shown = parts[best] if asked & words[best] else "\n".join(parts[:REMINDER_LINES])
+    return f"As I said above: {shown}"
 
 
 def remember(reply: Reply) -> List[EventType]:

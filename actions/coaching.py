@@ -58,12 +58,19 @@ def next_move(ctx: Context) -> Reply:
 
 
 def acknowledge(ctx: Context) -> Reply:
-    """"I'm a project manager with 2 years' experience": where that stands, and the next step."""
+    """"I'm a project manager with 2 years' experience": where that stands, the article's next
+    roles, and the first move ("what should I do first?" then gives the moves in full)."""
     role = ctx.self_described_role() or ctx.role_mention().role
-    reply = next_move(ctx)
-    reply.text = f"Got it: you're {article(role_label(role.name))}. {reply.text}"
-    reply.slots.update({"current_role": role.name})
-    return reply
+    lines = [f"Got it: you're {article(role_label(role.name))}. {where_you_stand(role, ctx.slot('years_experience'))}"]
+    nexts = [step.to_role for step in kb().steps_from(role.name)]
+    if nexts:
+        lines.append(f"Common next steps from there: {join([role_label(n) for n in nexts], 'or')}.")
+    moves = moves_for(role, ctx.slot("discipline"))[:1]
+    lines += [f"Your next step, from the article: {move.text}" for move in moves]
+    sections = tuple(m.section for m in moves) + (role.section,)
+    return Reply("\n".join(lines), sections=sections, question="introduce",
+                 slots={"current_role": role.name, "role": role.name, "subject_kind": "role"},
+                 buttons=[button("What should I do first?", "ask_advice"), *_follow_ups(role)[1:]])
 
 
 def not_me(ctx: Context) -> Reply:

@@ -220,6 +220,8 @@ def route(part: Context) -> List[Step]:
     topic = part.not_covered("topic")
     if topic or part.intent == "ask_not_covered":
         return not_covered(part, topic)
+    if NOT_ME.search(part.text):  # "I'm not a PM, I'm a staff engineer": a correction, not a comparison
+        return follow_up(part)
     aspect = asked_aspect(part)
     steps = follow_up(part) if aspect in ("inform", "nlu_fallback") else [
         Step(aspect if aspect in ASPECTS else "rephrase", part)]

@@ -51,7 +51,8 @@ CONVERSATIONS: Dict[str, List[Turn]] = {
         turn("no, I meant engineering managers", AVERAGE_SALARY, never=["no salary figure for a project manager"])],
     "a corrected profile replaces the wrong one": [
         turn("I'm a project manager", "project manager"),
-        turn("I'm not a project manager, I'm a staff engineer", "staff engineer"),
+        turn("I'm not a project manager, I'm a staff engineer", "Got it: you're a staff engineer",
+             never=["Project manager vs"]),
         turn("what should I do first?", "staff engineer", never=["A project manager is"])],
     "a wrong profile is forgotten": [
         turn("I'm a project manager", "project manager"),
