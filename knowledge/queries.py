@@ -82,10 +82,7 @@ class KnowledgeBase:
 
     def role(self, name: str) -> Role:
         """The role called ``name`` (any known form); raises :class:`UnknownSubject`."""
-        found = self.find_role(name)
-        if found is None:
-            raise UnknownSubject(f"unknown role: {name!r}")
-        return found
+        return self._found(self.find_role(name), "role", name)
 
     def roles(self) -> list[Role]:
         """Every role, by stage order, then ladder position, then name."""
@@ -98,10 +95,7 @@ class KnowledgeBase:
 
     def stage(self, key: str) -> Stage:
         """The stage with ``key`` (or any of its names); raises :class:`UnknownSubject`."""
-        found = self.find_stage(key)
-        if found is None:
-            raise UnknownSubject(f"unknown stage: {key!r}")
-        return found
+        return self._found(self.find_stage(key), "stage", key)
 
     def stages(self) -> list[Stage]:
         """Every stage in ladder order."""
@@ -180,10 +174,7 @@ class KnowledgeBase:
 
     def certification(self, name: str) -> Certification:
         """The certification called ``name``; raises :class:`UnknownSubject`."""
-        found = self.find_certification(name)
-        if found is None:
-            raise UnknownSubject(f"unknown certification: {name!r}")
-        return found
+        return self._found(self.find_certification(name), "certification", name)
 
     def certifications(self) -> list[Certification]:
         """Every certification, in the article's order."""
@@ -209,10 +200,7 @@ class KnowledgeBase:
 
     def degree(self, key_or_alias: str) -> Degree:
         """The degree with that key or name; raises :class:`UnknownSubject`."""
-        found = self.find_degree(key_or_alias)
-        if found is None:
-            raise UnknownSubject(f"unknown degree: {key_or_alias!r}")
-        return found
+        return self._found(self.find_degree(key_or_alias), "degree", key_or_alias)
 
     def degrees(self) -> list[Degree]:
         """Every degree (master's first, as in the article)."""
@@ -304,6 +292,12 @@ class KnowledgeBase:
     def not_covered_topics(self) -> list[NotCovered]:
         """Every career topic the article leaves open, sorted by term."""
         return list(self._not_covered_topics.values())
+
+    @staticmethod
+    def _found(record: Any, what: str, name: str) -> Any:
+        if record is None:
+            raise UnknownSubject(f"unknown {what}: {name!r}")
+        return record
 
     @staticmethod
     def _known(records: dict[str, Any], key: str, what: str) -> Any:
