@@ -37,9 +37,9 @@ CONVERSATIONS: Dict[str, List[Turn]] = {
         turn("why?", "Because", "credibility")],
     "why with nothing said before": [
         turn("why?", "doesn't give a reason")],
-    "and for another role?": [
+    "and for a principal?": [
         turn("what does an engineering manager do?", "engineering manager"),
-        turn("and for a principal engineer?", "principal engineer", never=["didn't quite get that"])],
+        turn("and for a principal?", "principal engineer", never=["didn't quite get that"])],
     "ok what next": [
         turn("I'm a project engineer", "project engineer"),
         turn("ok what next", "engineering manager")],

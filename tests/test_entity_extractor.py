@@ -94,6 +94,8 @@ def with_roles(matcher: KnowledgeMatcher, text: str) -> List[Tuple[str, str, Opt
         ("do I need a bs or an MBA", [("degree", "bachelor's degree"), ("degree", "MBA")]),
         ("BS or MBA?", [("degree", "bachelor's degree"), ("degree", "MBA")]),
         ("is a Lean certification worth it", [("certification", "Lean Six Sigma")]),
+        ("and for a principal?", [("role", "principal engineer")]),  # a one-word title, as a bare noun
+        ("what about a Principal, what do they earn", [("role", "principal engineer")]),
     ],
 )
 def test_cased_forms_match_as_typed_or_after_an_introducing_word(matcher, text, expected) -> None:
@@ -103,7 +105,8 @@ def test_cased_forms_match_as_typed_or_after_an_introducing_word(matcher, text, 
 @pytest.mark.parametrize(
     "text",
     ["call me at 5 pm", "call me at 5 PM", "I lean towards management", "that's bs", "tell em I said hi",
-     "free from 9 to 5 pm", "I'm free in the morning or pm"],
+     "free from 9 to 5 pm", "I'm free in the morning or pm", "the principal reason is pay",
+     "Principal investigators in labs"],
 )
 def test_cased_forms_do_not_match_ordinary_words(matcher, text) -> None:
     assert found(matcher, text) == []

@@ -89,6 +89,11 @@ class KnowledgeMatcher:
         forms = self._cased.get((ent.label_, ent.text.lower()))
         if forms is None:
             return True
+        if ent.label_ == "role" and any(form.istitle() and " " not in form for form in forms):
+            # a one-word title ("Principal") names the role only as a bare noun: "and for a principal?",
+            # not "a principal staff engineer" or "the principal reason"
+            if ent.end < len(doc) and doc[ent.end].is_alpha:
+                return False
         before = ent.start - 1
         if ent.text in forms:
             plural = ent.text.endswith("s") and ent.text[:-1] in forms  # "3 PMs", but not "5 PM"
