@@ -62,9 +62,14 @@ def acknowledge(ctx: Context) -> Reply:
     roles, and the first move ("what should I do first?" then gives the moves in full)."""
     role = ctx.self_described_role() or ctx.role_mention().role
     lines = [f"Got it: you're {article(role_label(role.name))}. {where_you_stand(role, ctx.slot('years_experience'))}"]
-    nexts = [step.to_role for step in kb().steps_from(role.name)]
-    if nexts:
-        lines.append(f"Common next steps from there: {join([role_label(n) for n in nexts], 'or')}.")
+    steps = kb().steps_from(role.name)
+    stated = [role_label(s.to_role) for s in steps if not s.implied]
+    implied = [role_label(s.to_role) for s in steps if s.implied]
+    if stated:
+        lines.append(f"Common next steps from there: {join(stated, 'or')}.")
+    if implied:
+        lines.append(f"The article implies {'a move' if stated else 'moves'} to {join(implied, 'or')} "
+                     "without stating it.")
     moves = moves_for(role, ctx.slot("discipline"))[:1]
     lines += [f"Your next step, from the article: {move.text}" for move in moves]
     sections = tuple(m.section for m in moves) + (role.section,)

@@ -24,7 +24,7 @@ CONVERSATIONS: Dict[str, List[Turn]] = {
         turn("what should I do first?", "industrial engineer", "1.")],
     "self-description acknowledged with where it stands": [
         turn("I'm a project manager with 2 years experience", "project manager", "mid-level", MID_LEVEL_YEARS,
-             "Your next step"),
+             "Your next step", "implies"),  # the article implies the move to engineering manager
         turn("what should I focus on?", "PMP", never=["specializations and where they lead"])],
     "the question waiting for the profile is answered": [
         turn("what should I do first?", "current role"),
