@@ -105,6 +105,8 @@ def offers_the_same(offered: Dict[str, str], reply: Reply, ctx: Context) -> bool
     answered = {v for values in ctx.entities.values() for v in values}
     answered |= {v for v in reply.slots.values() if isinstance(v, str)}
     values = [v for value in asked.values() for v in (value if isinstance(value, list) else [value])]
+    if not values:  # "All certifications" after the PMP is another question; after all of them, the same
+        return not ctx.entities
     return all(str(v) in answered for v in values)
 
 

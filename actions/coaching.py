@@ -43,14 +43,22 @@ def next_move(ctx: Context) -> Reply:
     one first?" right after the steps from a role: the moves from that role."""
     role = _current_role(ctx)
     slots = {"current_role": role.name} if role else {}
+    standing = where_you_stand(role, ctx.slot("years_experience")) if role else ""
     if role is None and ctx.slot("last_question") in ("ask_next_step", "ask_progression"):
         role = kb().find_role(ctx.slot("role") or "")
+        standing = where_you_stand(role, None) if role else ""
+    move = ctx.discipline()
+    if role is None and move is not None:  # an engineer of a discipline starts where the ladder starts
+        entry = kb().stage("entry")
+        role = kb().role(entry.roles[0])
+        standing = (f"As {article(move.engineer)}, you start where the article's ladder starts: "
+                    f"{stage_kind(entry)} roles such as {join([role_label(r) for r in entry.roles], 'or')}.")
     if role is None:
         return Reply("To suggest your next step I need to know where you stand: what's your current role?",
                      question="ask_advice",
                      buttons=[button(f"I'm {article(role_label(r))}", "inform", role=r) for r in kb().typical_ladder()])
     moves = moves_for(role, ctx.slot("discipline"))[:MOVES_SHOWN]
-    lines = [where_you_stand(role, ctx.slot("years_experience")), "Your next step, from the article:"]
+    lines = [standing, "Your next step, from the article:"]
     lines += [f"{number}. {move.text}" for number, move in enumerate(moves, start=1)]
     return Reply("\n".join(lines), sections=tuple(m.section for m in moves) + (role.section,),
                  slots={"role": role.name, "subject_kind": "role", **slots}, question="ask_advice",
@@ -141,8 +149,6 @@ def _current_role(ctx: Context) -> Optional[Role]:
     """The user's role: said now, the answer to "what's your current role?", or remembered."""
     answered = ctx.mentioned_roles() if ctx.slot("last_question") == "ask_advice" else []
     role = ctx.self_described_role() or next(iter(answered), None) or kb().find_role(ctx.slot("current_role") or "")
-    if role is None and ctx.discipline() is not None:  # an engineer of a discipline starts at entry level
-        role = kb().role(kb().stage("entry").roles[0])
     return role
 
 
