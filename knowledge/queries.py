@@ -210,7 +210,7 @@ class KnowledgeBase:
 
     def figure(self, key: str) -> Figure:
         """The figure with ``key``; raises :class:`UnknownSubject`."""
-        return self._known(self._figures, key, "figure")
+        return self._found(self._figures.get(key), "figure", key)
 
     def figures(self) -> list[Figure]:
         """Every number the article states."""
@@ -226,7 +226,7 @@ class KnowledgeBase:
 
     def citation(self, key: str) -> Citation:
         """The cited source with ``key``; raises :class:`UnknownSubject`."""
-        return self._known(self._citations, key, "citation")
+        return self._found(self._citations.get(key), "citation", key)
 
     def article(self) -> Citation:
         """The article itself, as a citation (title, publisher, address)."""
@@ -260,7 +260,7 @@ class KnowledgeBase:
 
     def topic(self, key: str) -> Topic:
         """The topic with ``key`` ("tools", "outlook", "roi", ...); raises :class:`UnknownSubject`."""
-        return self._known(self._topics, key, "topic")
+        return self._found(self._topics.get(key), "topic", key)
 
     def topics(self) -> list[Topic]:
         """Every topic, in the article's order."""
@@ -268,7 +268,7 @@ class KnowledgeBase:
 
     def tool(self, name: str) -> Tool:
         """The tool or method ``name`` names; raises :class:`UnknownSubject`."""
-        return self._known(self._tools, self.names.resolve("tool", name) or name, "tool")
+        return self._found(self._tools.get(self.names.resolve("tool", name) or name), "tool", name)
 
     # What the article does not cover -----------------------------------------------------------
 
@@ -298,13 +298,6 @@ class KnowledgeBase:
         if record is None:
             raise UnknownSubject(f"unknown {what}: {name!r}")
         return record
-
-    @staticmethod
-    def _known(records: dict[str, Any], key: str, what: str) -> Any:
-        try:
-            return records[key]
-        except KeyError:
-            raise UnknownSubject(f"unknown {what}: {key!r}") from None
 
 
 @cache
