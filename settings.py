@@ -38,6 +38,7 @@ MAX_BODY = "CAREER_COACH_MAX_BODY"
 RATE_LIMIT = "CAREER_COACH_RATE_LIMIT"
 API_TOKEN = "CAREER_COACH_API_TOKEN"
 REPORT_TOKEN = "CAREER_COACH_REPORT_TOKEN"
+SPEEDUPS = "CAREER_COACH_SPEEDUPS"
 SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN"
 SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET"
 SLACK_CHANNEL = "SLACK_CHANNEL"
@@ -113,6 +114,12 @@ def _token(raw: str) -> str:
     return raw
 
 
+def _on_off(raw: str) -> bool:
+    if raw.lower() not in ("on", "off"):
+        raise ValueError("must be on or off")
+    return raw.lower() == "on"
+
+
 def _text(raw: str) -> str:
     return raw
 
@@ -147,6 +154,7 @@ class Settings:
     rate_limit: int = _env(30, RATE_LIMIT, _whole(0, 10**6))  # 0: off
     api_token: str = _env("", API_TOKEN, secret=True)
     report_token: str = _env("", REPORT_TOKEN, _token, secret=True)  # empty: no curator dashboard
+    speedups: bool = _env(True, SPEEDUPS, _on_off)  # off: Rasa's own code throughout (bot/speedups)
     slack_bot_token: str = _env("", SLACK_BOT_TOKEN, secret=True)
     slack_signing_secret: str = _env("", SLACK_SIGNING_SECRET, secret=True)
     slack_channel: str = _env("", SLACK_CHANNEL, _slack_channel)

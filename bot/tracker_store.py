@@ -8,6 +8,7 @@ holds exactly the rows that save left (same count, last event id and latest time
 sender: one indexed query); a turn handled by another replica, an edit through Rasa's HTTP API, a turn that failed
 before saving or a new session all make it read the database, as Rasa does. Schema, dialects,
 full-tracker reads and the event broker are Rasa's own, so PostgreSQL replicas share it unchanged.
+The trackers it hands out are bot/tracker.py's :class:`~bot.tracker.ConversationTracker`.
 
 SQLite (the embedded default) gets one pooled connection and write-ahead logging: a commit no longer
 waits for the disk, and readers (``make report``) never block the server. A crash of the process
@@ -28,6 +29,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
+
+from bot.tracker import ConversationTracker
 
 Footprint = Tuple[int, Optional[int], Optional[float]]  # a sender's rows, last row id, latest timestamp
 DEFAULT_CACHE_SIZE = 256  # conversations; a tracker of a long conversation is a few hundred KB
@@ -94,6 +97,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         while len(self._entries) > self.cache_size:
             self._entries.popitem(last=False)
 
+    def init_tracker(self, sender_id: str) -> DialogueStateTracker:
+        """A new conversation's tracker (bot/tracker.py's)."""
+        return ConversationTracker.adopt(super().init_tracker(sender_id))
+
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The tracker of the conversation's latest session, from memory when the database agrees."""
         entry = self._entries.pop(sender_id, None)
@@ -103,7 +110,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             tracker = await super().retrieve(sender_id)
             if tracker is None:
                 return None
-            entry = _Entry(tracker, len(tracker.events), footprint)
+            entry = _Entry(ConversationTracker.adopt(tracker), len(tracker.events), footprint)
         entry.lent = True
         self._remember(sender_id, entry)
         return entry.tracker

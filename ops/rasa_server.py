@@ -1,7 +1,7 @@
 """`python -m ops.rasa_server <rasa arguments>`: Rasa's own command line, with Career Coach's guards.
 
 Exactly ``rasa <arguments>`` (``run``, ``shell``, ...), except that :func:`bot.speedups.install`
-(cheaper, equivalent versions of Rasa's hot spots) and :func:`bot.guards.install` (a custom action
+(cheaper, equivalent versions of Rasa's hot spots; none with ``CAREER_COACH_SPEEDUPS=off``) and :func:`bot.guards.install` (a custom action
 that cannot run gets the user a polite reply) run first, in this process, with this process's
 settings (the same object the channels read through :func:`settings.process_settings`).
 
@@ -14,6 +14,7 @@ process list, the command line the launcher logs, or a file.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from typing import List
 
@@ -42,7 +43,7 @@ def main() -> None:
         settings = process_settings()
     except SettingsError as error:
         sys.exit(f"error: {error}")
-    speedups.install()
+    speedups.install(enabled=settings.speedups)
     guards.install(settings.action_timeout)
     sys.argv[1:] = with_api(sys.argv[1:], settings.api_token)
     if sys.argv[1:2] == ["shell"]:
@@ -51,6 +52,7 @@ def main() -> None:
 
     sys.argv[0] = "rasa"
     rasa_main()
+    gc.freeze()  # Rasa has stopped: no collection at exit (TensorFlow's objects: seconds, on every stop)
 
 
 if __name__ == "__main__":

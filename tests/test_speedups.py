@@ -2,24 +2,32 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+import copy
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import pytest
 
-from tests.support.figures import AVERAGE_SALARY
+from tests.support.events import conversations, user_says
 
 
-def test_speedups_keep_rasa_s_behaviour() -> None:
+@pytest.fixture
+def installed() -> Iterator[Any]:
+    """The speed-ups installed for one test, and removed after it."""
+    from bot import speedups
+
+    speedups.install()
+    yield speedups
+    speedups.uninstall()
+
+
+def test_speedups_keep_rasa_s_behaviour_and_come_off_again(installed: Any) -> None:
     from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
-    from bot import speedups
-
-    before = {name: Event.resolve_by_type(name) for name in ("slot", "user", "action", "session_started")}
-    speedups.install()
-    speedups.install()  # idempotent
-    assert {name: Event.resolve_by_type(name) for name in before} == before
+    speedups = installed
+    assert len(speedups.install()) == len(speedups.patches()), "idempotent, and every patch installed"
     assert (Event.resolve_by_type("slot"), Event.resolve_by_type("user")) == (SlotSet, UserUttered)
     assert Event.resolve_by_type("action") is ActionExecuted
     assert Event.resolve_by_type("no-such-event", SlotSet) is SlotSet
@@ -32,6 +40,49 @@ def test_speedups_keep_rasa_s_behaviour() -> None:
     assert action._validate_action_result(good) is True
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": 42}], "responses": "nope"})
+
+    replaced = {patch: getattr(patch.target(), patch.attribute) for patch in speedups.patches()}
+    speedups.uninstall()
+    for patch, ours in replaced.items():
+        assert getattr(patch.target(), patch.attribute) is speedups.original(patch) is not ours
+
+
+def test_a_patch_written_for_other_rasa_code_is_not_installed(caplog: pytest.LogCaptureFixture,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from rasa.core.actions.action import RemoteAction
+
+    from bot import speedups
+    from bot.speedups import action_server
+
+    stale = replace(action_server.RESULT_CHECK, sha256="0" * 16)
+    monkeypatch.setattr(speedups, "patches", lambda: (stale,))
+    rasa_s_own = RemoteAction._validate_action_result
+    with caplog.at_level("WARNING"):
+        assert speedups.install() == []
+    assert RemoteAction._validate_action_result is rasa_s_own
+    assert [r.getMessage() for r in caplog.records if "not installed" in r.getMessage()] == [
+        "speed-up for rasa.core.actions.action:RemoteAction._validate_action_result not installed: "
+        "Rasa's code is not the version it was written for (Rasa's own is used)"]
+
+
+def test_the_kill_switch_leaves_rasa_s_own_code_everywhere() -> None:
+    from bot import speedups
+    from bot.tracker import APPLIED_MEMO, ConversationTracker
+
+    before = {patch: getattr(patch.target(), patch.attribute) for patch in speedups.patches()}
+    try:
+        assert speedups.install(enabled=False) == []
+        assert {patch: getattr(patch.target(), patch.attribute) for patch in before} == before
+        tracker = ConversationTracker("u", None)
+        for event in conversations()["the planner form"]:
+            tracker.update(event)
+        tracker.applied_events()
+        assert APPLIED_MEMO not in tracker.__dict__, "Rasa's own fold, nothing kept"
+    finally:
+        speedups.install(enabled=True)
+        speedups.uninstall()
 
 
 ACTION_RESULTS = [  # (result, what jsonschema says)
@@ -55,20 +106,16 @@ def test_the_per_event_check_accepts_only_what_rasa_s_schema_accepts(result: obj
     from jsonschema.validators import validator_for
     from rasa.core.actions.action import RemoteAction
 
-    from bot.speedups import fast_action_result_check
+    from bot.speedups.action_server import fast_action_result_check
 
     schema = RemoteAction.action_response_format_spec()
     assert validator_for(schema)(schema).is_valid(result) is valid  # what jsonschema.validate uses
     assert fast_action_result_check(schema)(result) is valid
 
 
-def test_calls_to_the_action_server_reuse_one_http_session() -> None:
+def test_calls_to_the_action_server_reuse_one_http_session(installed: Any) -> None:
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
-
-    from bot import speedups
-
-    speedups.install()
 
     async def scenario() -> tuple:
         peers = []
@@ -96,82 +143,38 @@ def test_calls_to_the_action_server_reuse_one_http_session() -> None:
     assert len(set(peers)) == 1, "one connection for all three calls"
 
 
-def _user(text: str, intent: str, **entities: str) -> Any:
-    from rasa.shared.core.events import UserUttered
+def test_a_kept_connection_the_peer_dropped_is_retried_once_on_a_new_one(installed: Any) -> None:
+    """A proxy with a shorter keep-alive closes an idle connection just as it is reused."""
+    from rasa.utils.endpoints import EndpointConfig
 
-    return UserUttered(text, intent={"name": intent, "confidence": 0.9},
-                       entities=[{"entity": name, "value": value} for name, value in entities.items()])
+    async def scenario() -> tuple:
+        connections, requests = [], []
 
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            connections.append(writer)
+            answered = 0
+            while await reader.readuntil(b"\r\n\r\n"):
+                requests.append(len(connections))
+                if answered:  # a second request on this connection: dropped unanswered
+                    writer.close()
+                    return
+                body = b'{"events": [], "responses": []}'
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Connection: keep-alive\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                await writer.drain()
+                answered += 1
 
-def _conversations() -> dict:
-    from rasa.shared.core.events import (
-        ActionExecuted,
-        ActionReverted,
-        ActiveLoop,
-        BotUttered,
-        FollowupAction,
-        Restarted,
-        SessionStarted,
-        SlotSet,
-        UserUtteranceReverted,
-    )
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        replies = [await endpoint.request(method="get") for _ in range(3)]
+        await endpoint._kept_session[1].close()
+        server.close()
+        return replies, requests
 
-    listen = ActionExecuted("action_listen")
-    turns = [_user("salary?", "ask_salary", role="engineering manager"), ActionExecuted("action_answer_salary"),
-             SlotSet("role", "engineering manager"), BotUttered(AVERAGE_SALARY), listen,
-             _user("and a director?", "inform", role="engineering director"), ActionExecuted("action_answer_follow_up"),
-             SlotSet("role", "engineering director"), BotUttered("..."), listen]
-    return {
-        "questions and follow-ups": [listen, *turns],
-        "the planner form": [listen, _user("plan my path", "plan_path"), ActionExecuted("path_plan_form"),
-                             ActiveLoop("path_plan_form"), SlotSet("requested_slot", "current_role"), listen,
-                             _user("project engineer", "inform", role="project engineer"),
-                             ActionExecuted("path_plan_form"), SlotSet("current_role", "project engineer"),
-                             SlotSet("requested_slot", "years_experience"), listen,
-                             _user("what's a PMP?", "ask_certification"), ActionExecuted("action_answer_certification"),
-                             BotUttered("..."), ActionExecuted("path_plan_form"), listen, _user("3", "inform"),
-                             ActionExecuted("path_plan_form"), SlotSet("years_experience", 3.0),
-                             ActiveLoop(None), SlotSet("requested_slot", None), listen, *turns],
-        "a fallback reverts the user's message": [listen, *turns[:5], _user("blorp", "nlu_fallback"),
-                                                  ActionExecuted("action_default_fallback"), BotUttered("rephrase?"),
-                                                  UserUtteranceReverted(), listen, *turns[5:]],
-        "an action is reverted": [listen, *turns[:5], _user("undo", "deny"), ActionExecuted("action_x"),
-                                  ActionReverted(), listen, *turns[5:]],
-        "a restart and a new session": [listen, *turns, ActionExecuted("action_restart"), Restarted(), listen,
-                                        *turns[:5], ActionExecuted("action_session_start"), SessionStarted(),
-                                        FollowupAction("action_listen"), listen, *turns],
-    }
-
-
-@pytest.mark.parametrize("name", list(_conversations()))
-@pytest.mark.parametrize("every", [1, 3, 7])  # the policy asks after every event, or after several
-def test_the_policy_sees_the_same_events_and_states_when_only_new_events_are_replayed(
-        name: str, every: int) -> None:
-    from pathlib import Path
-
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    from bot import speedups
-
-    speedups.install()
-    domain = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
-    rasa_s_own, rasa_s_applied = Domain.states_for_tracker_history.__wrapped__, \
-        DialogueStateTracker.applied_events.__wrapped__
-    tracker = DialogueStateTracker("u", domain.slots)
-    events = _conversations()[name]
-    for number, event in enumerate(events, start=1):
-        tracker.update(event)
-        if number % every and number != len(events):
-            continue
-        assert tracker.applied_events() == rasa_s_applied(tracker)
-        for omit_unset_slots in (False, True):
-            states = domain.states_for_tracker_history(tracker, omit_unset_slots=omit_unset_slots)
-            assert states == rasa_s_own(domain, tracker, omit_unset_slots=omit_unset_slots)
-            for state in states:  # callers may edit what they get (the featurizer drops the last text)
-                state.clear()
-    memo = next(iter(getattr(tracker, speedups.STATES_MEMO).values()))
-    assert memo.events == tracker.applied_events(), "the last call extended the kept states"
+    replies, requests = asyncio.run(scenario())
+    assert replies == [{"events": [], "responses": []}] * 3
+    assert requests == [1, 1, 2, 2, 3], "each reuse hit a dropped connection and went out again"
 
 
 @pytest.mark.parametrize("text", ["how much do engineering managers make?", "EM vs director", "snarf blat",
@@ -184,43 +187,50 @@ def test_the_graph_runs_node_by_node_with_dask_s_results(agent, text: str) -> No
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot import speedups
+    from bot.speedups.graph import SequentialGraphRunner
 
-    speedups.install()
-    processor, dask_run = agent.processor, DaskGraphRunner.run.__wrapped__
+    processor = agent.processor
+    dask_s_runner = processor.graph_runner
+    assert type(dask_s_runner) is DaskGraphRunner, "the agent loads the model with Rasa's own runner"
+    ours_runner = SequentialGraphRunner.__new__(SequentialGraphRunner)  # the same graph, loaded once
+    ours_runner.__dict__.update(dask_s_runner.__dict__)
     nlu, core = [processor.model_metadata.nlu_target], [processor.model_metadata.core_target]
 
-    def parse(run: Callable) -> dict:
+    def parse(runner: DaskGraphRunner) -> dict:
         inputs = {PLACEHOLDER_MESSAGE: [UserMessage(text)],
                   PLACEHOLDER_TRACKER: DialogueStateTracker("u", processor.domain.slots)}
-        parsed = run(processor.graph_runner, inputs, nlu)[nlu[0]][0].as_dict()
+        parsed = runner.run(inputs, nlu)[nlu[0]][0].as_dict()
         return {key: value for key, value in parsed.items() if key != "message_id"}  # random per message
 
-    assert parse(DaskGraphRunner.run) == parse(dask_run)
+    assert parse(ours_runner) == parse(dask_s_runner)
     tracker = DialogueStateTracker("u", processor.domain.slots)
     parsed = asyncio.run(processor.parse_message(UserMessage(text)))
     for event in (ActionExecuted(ACTION_LISTEN_NAME), UserUttered(text, parsed["intent"], parsed["entities"])):
         tracker.update(event)
-    ours, dask_s = (run(processor.graph_runner, {PLACEHOLDER_TRACKER: tracker}, core)[core[0]]
-                    for run in (DaskGraphRunner.run, dask_run))
+    ours, dask_s = (runner.run({PLACEHOLDER_TRACKER: tracker}, core)[core[0]]
+                    for runner in (ours_runner, dask_s_runner))
     assert (ours.policy_name, ours.probabilities) == (dask_s.policy_name, dask_s.probabilities)
 
 
-def test_a_tracker_whose_events_are_replaced_is_folded_afresh() -> None:
-    from rasa.shared.core.events import ActionExecuted, Restarted
+def test_the_action_server_gets_the_tracker_with_a_window_of_events(installed: Any) -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot import speedups
+    from bot.speedups import action_server
 
-    speedups.install()
-    first, second = _conversations()["a restart and a new session"], _conversations()["the planner form"]
-    tracker = DialogueStateTracker("u", None)
-    for event in [*first[:20], Restarted(), ActionExecuted("action_listen")]:
-        tracker.update(event)
-    assert tracker.applied_events() == DialogueStateTracker.applied_events.__wrapped__(tracker)
-    tracker.events.clear()  # as Rasa's recreate_from_dialogue reuses the deque
-    tracker.events.extend(second)
-    assert tracker.applied_events() == DialogueStateTracker.applied_events.__wrapped__(tracker)
+    domain = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+    tracker = DialogueStateTracker("u", domain.slots)
+    for _ in range(40):
+        for event in conversations()["the planner form"]:
+            tracker.update(copy.deepcopy(event))
+    assert len(tracker.events) > action_server.EVENTS_WINDOW
+    action = RemoteAction("action_answer", None)
+    ours = action._action_call_format(tracker, domain)
+    rasa_s = installed.original(action_server.WINDOWED_TRACKER)(action, tracker, domain)
+    window = rasa_s["tracker"].pop("events")[-action_server.EVENTS_WINDOW:]
+    assert ours["tracker"].pop("events") == window
+    assert ours == rasa_s, "all but the events is Rasa's own"
 
 
 def test_the_tracker_sent_to_the_action_server_parses_to_what_json_gives() -> None:
@@ -229,12 +239,12 @@ def test_the_tracker_sent_to_the_action_server_parses_to_what_json_gives() -> No
     from rasa.shared.core.events import SlotSet
     from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-    from bot.speedups import encode_json
+    from bot.speedups.action_server import encode_json
 
     tracker = DialogueStateTracker("u‮<script>", None)
-    for event in _conversations()["the planner form"]:
+    for event in conversations()["the planner form"]:
         tracker.update(event)
     tracker.update(SlotSet("years_experience", 1 / 3))
-    tracker.update(_user("naïve “quotes” \\ / \u0000 😀 " + "x" * 2000, "inform"))
+    tracker.update(user_says("naïve “quotes” \\ / \u0000 😀 " + "x" * 2000, "inform"))
     state = tracker.current_state(EventVerbosity.ALL)
     assert json.loads(encode_json(state)) == json.loads(json.dumps(state))

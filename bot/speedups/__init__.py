@@ -1,44 +1,103 @@
-"""Equivalent, cheaper versions of Rasa 3.6 hot spots, installed only in the Rasa server's process.
+"""Equivalent, cheaper versions of Rasa 3.6 hot spots that have no extension point.
 
-Each was found by profiling under ``make bench`` (py-spy, cProfile) and returns what Rasa's own code
-returns; tests/test_speedups.py checks each against the original (kept as ``__wrapped__``). The
-modules follow the message: the graph (NLU and policies), the tracker, the action server.
+Found by profiling under ``make bench``; each returns what Rasa's own code returns
+(tests/test_speedups.py checks each against the original). Where Rasa has an extension point the
+speed-up is a subclass instead: the policy (bot/policy.py, in config.yml), the tracker
+(bot/tracker.py, built by bot/tracker_store.py) and the graph runner (graph.py).
+
+Every patch is guarded. :func:`install` first compares a hash of the source of the Rasa function
+it replaces with the one it was written against; on a mismatch it logs one warning and leaves
+Rasa's code in place. ``CAREER_COACH_SPEEDUPS=off`` (``install(enabled=False)``) installs none
+and turns the subclasses' shortcuts off too (:data:`ENABLED`). :func:`uninstall` puts Rasa's
+code back (tests install and remove them explicitly).
 """
 from __future__ import annotations
 
-from typing import Callable, Tuple
+import hashlib
+import importlib
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Tuple
 
-from bot.speedups.action_server import (
-    encode_json,
-    fast_action_result_check,
-    install_action_result_check,
-    install_kept_sessions,
-)
-from bot.speedups.graph import install_sequential_graph_runs
-from bot.speedups.tracker import (
-    STATES_MEMO,
-    install_event_type_cache,
-    install_incremental_applied_events,
-    install_incremental_states,
-)
+logger = logging.getLogger(__name__)
 
-__all__ = ["STATES_MEMO", "encode_json", "fast_action_result_check", "install"]
-
-INSTALLERS: Tuple[Callable[[], None], ...] = (
-    install_sequential_graph_runs,
-    install_incremental_states,
-    install_incremental_applied_events,
-    install_event_type_cache,
-    install_action_result_check,
-    install_kept_sessions,
-)
-_installed = False
+ENABLED = True  # False: the policy and tracker subclasses take Rasa's own code paths too
 
 
-def install() -> None:
-    """Install every speed-up in this process (idempotent)."""
-    global _installed
-    if not _installed:
-        for installer in INSTALLERS:
-            installer()
-        _installed = True
+@dataclass(frozen=True)
+class Patch:
+    """``owner.attribute`` (Rasa's, whose source hashes to ``sha256``) replaced by ``build(original)``."""
+
+    owner: str  # "module:Class" or "module"
+    attribute: str
+    sha256: str  # first 16 hex digits of the SHA-256 of the replaced code's source (Rasa 3.6.21)
+    build: Callable[[Any], Any]
+    guarded: str = ""  # "module:Qualified.name" whose source is hashed, if not the attribute itself
+
+    def target(self) -> Any:
+        return _resolve(self.owner)
+
+    def matches(self) -> bool:
+        code = _resolve(self.guarded) if self.guarded else getattr(self.target(), self.attribute)
+        source = inspect.getsource(getattr(code, "__func__", code))
+        return hashlib.sha256(source.encode()).hexdigest()[:16] == self.sha256
+
+
+def _resolve(path: str) -> Any:
+    """The object "module:Qualified.name" (or "module") names."""
+    module, _, names = path.partition(":")
+    found: Any = importlib.import_module(module)
+    for name in filter(None, names.split(".")):
+        found = getattr(found, name)
+    return found
+
+
+_originals: Dict[Tuple[str, str], Any] = {}  # (owner, attribute) -> Rasa's own, while patched
+
+
+def patches() -> Tuple[Patch, ...]:
+    from bot.speedups import action_server, events, graph
+
+    return (graph.SEQUENTIAL_RUNS, events.EVENT_TYPE_CACHE, action_server.RESULT_CHECK,
+            action_server.KEPT_SESSIONS, action_server.WINDOWED_TRACKER)
+
+
+def install(enabled: bool = True) -> List[str]:
+    """Install every patch whose target is the code it was written for; the names installed."""
+    global ENABLED
+    ENABLED = enabled
+    if not enabled:
+        uninstall()
+        return []
+    for patch in patches():
+        key = (patch.owner, patch.attribute)
+        if key in _originals:
+            continue
+        owner = patch.target()
+        original = inspect.getattr_static(owner, patch.attribute)
+        if not patch.matches():
+            logger.warning("speed-up for %s.%s not installed: Rasa's code is not the version it was "
+                           "written for (Rasa's own is used)", patch.owner, patch.attribute)
+            continue
+        _originals[key] = original
+        replacement = patch.build(getattr(owner, patch.attribute))
+        setattr(owner, patch.attribute, staticmethod(replacement) if isinstance(original, staticmethod)
+                else replacement)
+    return [f"{owner}.{attribute}" for owner, attribute in _originals]
+
+
+def uninstall() -> None:
+    """Put Rasa's own code back wherever a patch is installed."""
+    for patch in patches():
+        original = _originals.pop((patch.owner, patch.attribute), None)
+        if original is not None:
+            setattr(patch.target(), patch.attribute, original)
+
+
+def original(patch: Patch) -> Any:
+    """Rasa's own code under ``patch`` (installed or not)."""
+    kept = _originals.get((patch.owner, patch.attribute))
+    if kept is None:
+        return getattr(patch.target(), patch.attribute)
+    return kept.__func__ if isinstance(kept, staticmethod) else kept

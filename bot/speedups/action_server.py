@@ -6,16 +6,26 @@
   through Rasa's own check, so the outcome and error messages are Rasa's.
 - ``EndpointConfig.request`` opened a new HTTP client session (and TCP connection) per call to the
   action server; the session is now kept per endpoint and event loop, with idle connections closed
-  well before the action server's own keep-alive timeout. It encodes the tracker it sends with
+  well before the action server's own keep-alive timeout, and a request on a connection the peer
+  had already closed is sent once more on a new one. It encodes the tracker it sends with
   ujson (a Rasa dependency, ~3x faster than the standard library; the same JSON once parsed).
+- ``RemoteAction._action_call_format`` sent the action server every event of the session, so each
+  call grew with the conversation. It sends the last :data:`EVENTS_WINDOW` events (everything else
+  in the tracker state is whole: slots, latest message, active form). The actions look back only
+  for what the bot said earlier in the session ("as I said above") and for the answer a rating is
+  about, so those reach back that far (about 30 turns).
 """
 from __future__ import annotations
 
 import asyncio
 import copy
 import functools
+import itertools
 from typing import Any, Callable, Dict
 
+from bot.speedups import Patch
+
+EVENTS_WINDOW = 200  # events of the session sent with each action call (a turn is about 6)
 KEEPALIVE_S = 2.0  # below Sanic's 5 s keep-alive on the action server: no request on a closing socket
 
 
@@ -46,17 +56,41 @@ def fast_action_result_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
     return check
 
 
-def install_action_result_check() -> None:
+def checked_action_results(rasa_s_check: Callable[..., bool]) -> Callable[..., bool]:
     from rasa.core.actions.action import RemoteAction
 
     check = fast_action_result_check(RemoteAction.action_response_format_spec())
-    rasa_s_check = RemoteAction._validate_action_result
 
     @functools.wraps(rasa_s_check)
     def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
         return True if check(result) else rasa_s_check(self, result)  # raises with Rasa's message
 
-    RemoteAction._validate_action_result = validate_action_result
+    return validate_action_result
+
+
+def windowed_action_calls(rasa_s_format: Callable[..., Dict[str, Any]]) -> Callable[..., Dict[str, Any]]:
+    from rasa.shared.core.trackers import EventVerbosity
+
+    @functools.wraps(rasa_s_format)
+    def action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
+        call = rasa_s_format(self, _Without(tracker), domain)
+        events = list(itertools.islice(tracker.events, max(len(tracker.events) - EVENTS_WINDOW, 0), None))
+        call["tracker"]["events"] = [event.as_dict() for event in events]
+        return call
+
+    class _Without:
+        """``tracker`` whose ``current_state`` leaves the events out (they are added above)."""
+
+        def __init__(self, tracker: Any) -> None:
+            self._tracker = tracker
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._tracker, name)
+
+        def current_state(self, _verbosity: Any = None) -> Dict[str, Any]:
+            return self._tracker.current_state(EventVerbosity.NONE)
+
+    return action_call_format
 
 
 def encode_json(value: Any) -> str:
@@ -67,19 +101,34 @@ def encode_json(value: Any) -> str:
 
 
 class _KeptSession:
-    """``async with`` on a shared aiohttp session that leaves it open."""
+    """``async with`` on a shared aiohttp session that leaves it open, and whose ``request`` is sent
+    once more on a fresh connection when the kept one turns out closed by the peer: an idle
+    connection a proxy with a shorter keep-alive dropped (the user never sees a "try again")."""
 
     def __init__(self, session: Any) -> None:
         self.session = session
 
-    async def __aenter__(self) -> Any:
-        return self.session
+    async def __aenter__(self) -> "_KeptSession":
+        return self
 
     async def __aexit__(self, *_exc: Any) -> None:
         return None
 
+    def request(self, method: str, url: Any, **kwargs: Any) -> Any:
+        from aiohttp.client import _RequestContextManager
 
-def install_kept_sessions() -> None:
+        return _RequestContextManager(self._request_retried_once(method, url, **kwargs))
+
+    async def _request_retried_once(self, method: str, url: Any, **kwargs: Any) -> Any:
+        import aiohttp
+
+        try:
+            return await self.session.request(method, url, **kwargs)
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+            return await self.session.request(method, url, **kwargs)
+
+
+def kept_sessions(_rasa_s_session: Callable[..., Any]) -> Callable[..., Any]:
     import aiohttp
     from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
     from rasa.utils.endpoints import EndpointConfig
@@ -96,4 +145,11 @@ def install_kept_sessions() -> None:
             self._kept_session = kept
         return _KeptSession(kept[1])
 
-    EndpointConfig.session = session
+    return session
+
+
+RESULT_CHECK = Patch("rasa.core.actions.action:RemoteAction", "_validate_action_result", "f8cdb4be68123961",
+                     checked_action_results)
+WINDOWED_TRACKER = Patch("rasa.core.actions.action:RemoteAction", "_action_call_format", "428795b944f22edb",
+                         windowed_action_calls)
+KEPT_SESSIONS = Patch("rasa.utils.endpoints:EndpointConfig", "session", "e55aa13d9d4fb4bc", kept_sessions)
