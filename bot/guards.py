@@ -12,15 +12,23 @@ the user nothing, and it waits up to 5 minutes for an answer. :func:`install` wr
 - a rejection (``ActionExecutionRejection``, the action server's 400 for a form) is passed on as before.
 
 The conversation stays usable: the next message calls the action server again.
+
+A conversation store that cannot be reached gets the same reply: each channel hands Rasa's message
+handler through :func:`answer_store_faults`, which answers :data:`UNAVAILABLE` when the tracker
+store (:class:`StoreUnavailable`, bot/tracker_store.py) or the lock store (Rasa's ``LockError``,
+e.g. Redis down) fails the turn, with one line in the log. The turn is not processed; the next one is.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import OrderedDict
-from typing import Any, List, Tuple
+from contextvars import ContextVar
+from typing import Any, Awaitable, Callable, List, Tuple
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered, Event
 
 logger = logging.getLogger(__name__)
@@ -63,3 +71,39 @@ def install(timeout: float) -> None:
 
     guarded_run.career_coach_guard = True  # type: ignore[attr-defined]
     RemoteAction.run = guarded_run  # type: ignore[method-assign]
+
+
+MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+_answering: ContextVar[bool] = ContextVar("career_coach_answering", default=False)
+
+
+class StoreUnavailable(BaseException):
+    """The conversation store cannot be reached during a turn that :func:`answer_store_faults` answers.
+
+    A ``BaseException``, as pytest's outcomes are: Rasa's ``FailSafeTrackerStore`` catches every
+    ``Exception`` of the tracker store and carries on with an empty conversation (answering without
+    the user's context). Raised only inside :func:`answer_store_faults` (see :func:`answering`).
+    """
+
+
+def answering() -> bool:
+    """True while :func:`answer_store_faults` handles a message (it catches :class:`StoreUnavailable`)."""
+    return _answering.get()
+
+
+def answer_store_faults(handle: MessageHandler) -> MessageHandler:
+    """``handle`` (a channel's message handler), answering :data:`UNAVAILABLE` when a store fails."""
+
+    async def guarded(message: UserMessage) -> Any:
+        token = _answering.set(True)
+        try:
+            return await handle(message)
+        except (StoreUnavailable, LockError) as fault:
+            logger.error("Conversation store not reachable (%s); the user was told to try again.",
+                         " ".join(str(fault).split()))
+            await message.output_channel.send_text_message(message.sender_id, UNAVAILABLE)
+            return None
+        finally:
+            _answering.reset(token)
+
+    return guarded

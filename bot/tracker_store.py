@@ -13,27 +13,36 @@ The trackers it hands out are bot/tracker.py's :class:`~bot.tracker.Conversation
 SQLite (the embedded default) gets one pooled connection and write-ahead logging: a commit no longer
 waits for the disk, and readers (``make report``) never block the server. A crash of the process
 loses nothing; a power cut can lose the last turns written.
+
+A database server (PostgreSQL) that stops and starts again: while it is down, a user's turn ends in
+:class:`bot.guards.StoreUnavailable` (the user is asked to try again, nothing is stored; Rasa's
+fail-safe wrapper would instead answer from an empty conversation); a turn whose save fails is
+answered but not stored (Rasa's fail-safe logs it). Pooled connections are checked before use, so
+the first turn after a restart does not meet a connection the server closed.
 """
 from __future__ import annotations
 
 import itertools
 import json
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot import guards
 from bot.tracker import ConversationTracker
 
 Footprint = Tuple[int, Optional[int], Optional[float]]  # a sender's rows, last row id, latest timestamp
 DEFAULT_CACHE_SIZE = 256  # conversations; a tracker of a long conversation is a few hundred KB
+UNREACHABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)  # down, restarting, busy
 
 
 @dataclass
@@ -57,6 +66,19 @@ def event_row(sender_id: str, event: Event) -> Dict[str, Any]:
     }
 
 
+@contextmanager
+def reachable() -> Iterator[None]:
+    """A database that cannot be reached is :class:`bot.guards.StoreUnavailable` while a channel
+    answers the turn (see :func:`bot.guards.answering`); elsewhere the error is raised as it is."""
+    try:
+        yield
+    except UNREACHABLE as error:
+        if not guards.answering():
+            raise
+        cause = str(getattr(error, "orig", None) or error).strip().splitlines()
+        raise guards.StoreUnavailable(f"tracker store: {cause[0] if cause else type(error).__name__}") from error
+
+
 class CachedSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that reuses a conversation's last saved tracker while the database agrees."""
 
@@ -71,12 +93,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         ).where(events.c.sender_id == sa.bindparam("sender_id"))
         if self.engine.dialect.name == "sqlite":
             self._use_pooled_wal_sqlite()
+        else:
+            self._replace_engine(pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
 
-    def _use_pooled_wal_sqlite(self) -> None:
+    def _replace_engine(self, **options: Any) -> None:
+        """Rasa's engine, on the same URL, created again with ``options``."""
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, poolclass=QueuePool, pool_size=2,
-                                       connect_args={"check_same_thread": False})
+        self.engine = sa.create_engine(url, **options)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
+    def _use_pooled_wal_sqlite(self) -> None:
+        self._replace_engine(poolclass=QueuePool, pool_size=2, connect_args={"check_same_thread": False})
 
         @sa.event.listens_for(self.engine, "connect")
         def tune(connection: Any, _record: Any) -> None:
@@ -84,8 +112,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
-
-        self.sessionmaker = sessionmaker(bind=self.engine)
 
     def _footprint_of(self, session: Any, sender_id: str) -> Footprint:
         rows, last_id, latest = session.execute(self._footprint, {"sender_id": sender_id}).one()
@@ -104,13 +130,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The tracker of the conversation's latest session, from memory when the database agrees."""
         entry = self._entries.pop(sender_id, None)
-        with self.session_scope() as session:
-            footprint = self._footprint_of(session, sender_id)
-        if entry is None or entry.lent or entry.footprint != footprint:
-            tracker = await super().retrieve(sender_id)
-            if tracker is None:
-                return None
-            entry = _Entry(ConversationTracker.adopt(tracker), len(tracker.events), footprint)
+        with reachable():
+            with self.session_scope() as session:
+                footprint = self._footprint_of(session, sender_id)
+            if entry is None or entry.lent or entry.footprint != footprint:
+                tracker = await super().retrieve(sender_id)
+                if tracker is None:
+                    return None
+                entry = _Entry(ConversationTracker.adopt(tracker), len(tracker.events), footprint)
         entry.lent = True
         self._remember(sender_id, entry)
         return entry.tracker

@@ -9,7 +9,8 @@ Before Rasa sees a request:
   ``metadata`` is kept only when it is a JSON object.
 - control characters are removed from the message; an empty or over-long message is answered
   politely (200, a bot message) without being processed;
-- a sender over the rate limit gets 429 with a polite bot message and ``Retry-After``.
+- a sender over the rate limit gets 429 with a polite bot message and ``Retry-After``;
+- a conversation store that cannot be reached: the polite reply of bot/guards.py (200).
 
 A knowledge answer's messages in the reply carry its ``"answer_id"`` (bot/channels/ratings.py), so
 the client can rate it; Rasa's collector drops it. A typed ``/feedback helpful`` becomes its payload.
@@ -28,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import guards
 from bot.channels import limits
 from bot.channels.ratings import KeepsAnswerId, typed_as_payload
 
@@ -107,9 +109,11 @@ class CareerCoachRestInput(RestInput):
         return request.ctx.career_coach["metadata"]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        handle = guards.answer_store_faults(on_new_message)
+
         async def rated(message: UserMessage) -> Any:
             message.output_channel = RatableCollector(message.output_channel)
-            return await on_new_message(message)
+            return await handle(message)
 
         webhook = super().blueprint(rated)
 

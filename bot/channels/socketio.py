@@ -8,6 +8,7 @@ Differences from Rasa 3.6's channel (same events, same ``/socket.io`` path, ``na
 - Packets larger than the body limit are refused by the socket.io server.
 - Malformed events, empty or over-long messages and senders over the rate limit are answered with
   a polite bot message instead of being processed; control characters are removed from messages.
+  A conversation store that cannot be reached gets the polite reply of bot/guards.py.
 - A custom payload (``json_message``) arrives as the ``bot_uttered`` event's data.
 - A knowledge answer's messages carry its ``answer_id`` (bot/channels/ratings.py), for the widget's
   rating buttons; Rasa's output drops it. A typed ``/feedback helpful`` becomes its payload.
@@ -28,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import guards
 from bot.channels import limits
 from bot.channels.ratings import KeepsAnswerId, typed_as_payload
 
@@ -91,6 +93,7 @@ class CareerCoachSocketIOInput(SocketIOInput):
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         limiter = getattr(self, "limiter", None) or limits.RateLimiter()
+        on_new_message = guards.answer_store_faults(on_new_message)
 
         async def say(sid: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid)

@@ -1,8 +1,9 @@
 """Throwaway PostgreSQL and Redis servers from Debian's packages, for the scale-out tests.
 
 Each server listens on 127.0.0.1 and a free port, keeps its files in a temporary folder and is
-stopped (and its folder removed) when the ``with`` block ends. When a binary is missing the tests
-are skipped with a loud reason: ``apt-get install postgresql redis-server`` (CI's .ci/run does).
+stopped (and its folder removed) when the ``with`` block ends; ``stopped()`` takes one down and
+starts it again on the same port and data (tests/test_faults_running.py). When a binary is missing
+the tests are skipped with a loud reason: ``apt-get install postgresql redis-server`` (CI's .ci/run does).
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import shutil
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import ContextManager, Iterator, List, Mapping, Optional, Sequence
 
 import pytest
 
@@ -71,6 +73,20 @@ class Postgres:
         finally:
             connection.close()
 
+    @contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server shut down (fast: its connections are closed) inside the block, then started again
+        on the same data folder, port and options (`pg_ctl restart` reads them from postmaster.opts)."""
+        data, bin_dir = Path(self.execute("SHOW data_directory")[0][0]), postgres_bin()
+        assert bin_dir is not None  # it runs
+        pg_ctl = [str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60"]
+        subprocess.run(_as_postgres([*pg_ctl, "-m", "fast", "stop"]), check=True, capture_output=True, timeout=90)
+        try:
+            yield
+        finally:
+            subprocess.run(_as_postgres([*pg_ctl, "-l", str(data.parent / "log"), "restart"]),
+                           check=True, capture_output=True, timeout=90)
+
 
 @contextmanager
 def postgres() -> Iterator[Postgres]:
@@ -108,36 +124,115 @@ def postgres() -> Iterator[Postgres]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass
+class RedisServer:
+    """redis-server without persistence on 127.0.0.1:``port``, its files in ``folder``."""
+
+    binary: str
+    folder: Path
+    port: int = field(default_factory=free_port)
+    process: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start the server; return once it answers PING."""
+        import redis as redis_client
+
+        with open(self.folder / "log", "ab") as log:
+            self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--save", "", "--appendonly",
+                                             "no", "--bind", "127.0.0.1", "--dir", str(self.folder)],
+                                            stdout=log, stderr=subprocess.STDOUT)
+        client = redis_client.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        deadline = time.monotonic() + 20
+        try:
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis_client.ConnectionError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"redis-server did not start: {(self.folder / 'log').read_text()}"
+                                           ) from None
+                    time.sleep(0.1)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM; SIGKILL after 10 s), if it runs."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    @contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server stopped inside the block, started again on the same port after it."""
+        self.stop()
+        try:
+            yield
+        finally:
+            self.start()
+
+
 @contextmanager
-def redis() -> Iterator[str]:
-    """redis-server without persistence on a free port; yields its redis:// URL."""
+def redis_server() -> Iterator[RedisServer]:
+    """A running :class:`RedisServer` on a free port, stopped and its folder removed afterwards."""
     binary = shutil.which("redis-server")
     if binary is None:
         _skip("redis-server")
-    import redis as redis_client
-
-    folder = Path(tempfile.mkdtemp(prefix="career-coach-redis-"))
-    port = free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no",
-                                "--bind", "127.0.0.1", "--dir", str(folder)],
-                               stdout=open(folder / "log", "wb"), stderr=subprocess.STDOUT)
+    server = RedisServer(binary, Path(tempfile.mkdtemp(prefix="career-coach-redis-")))
     try:
-        client = redis_client.Redis(host="127.0.0.1", port=port, socket_timeout=1)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                client.ping()
-                break
-            except redis_client.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start: {(folder / 'log').read_text()}") from None
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
+        server.start()
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(folder, ignore_errors=True)
+        server.stop()
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+@contextmanager
+def redis() -> Iterator[str]:
+    """redis-server without persistence on a free port; yields its redis:// URL."""
+    with redis_server() as server:
+        yield server.url
+
+
+def require_nginx() -> None:
+    """Skip loudly, as for the servers above, when Debian's nginx (ops/nginx.py) is not installed."""
+    from ops.nginx import INSTALL_HINT as NGINX_HINT
+    from ops.nginx import binary
+
+    if binary() is None:
+        pytest.skip(f"!!! nginx not found: the scale-out tests did NOT run. Install it with `{NGINX_HINT}` "
+                    "(CI's .ci/run does) !!!")
+
+
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """``values`` in os.environ while servers start (children copy it); restored afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def enter_together(stack: ExitStack, managers: Sequence[ContextManager]) -> List:
+    """Enter context managers in parallel (Rasa replicas load their model at the same time)."""
+    with ThreadPoolExecutor(len(managers)) as pool:
+        futures = [pool.submit(manager.__enter__) for manager in managers]
+    for manager, future in zip(managers, futures, strict=True):
+        if future.exception() is None:
+            stack.push(manager.__exit__)
+    return [future.result() for future in futures]
