@@ -4,6 +4,6 @@
 ``credentials`` complete Rasa's endpoints.yml and credentials.yml from the settings;
 ``preflight`` checks the stores first; ``rasa_server`` is the Rasa server's entry point (Rasa's own
 command line with bot's guards and speed-ups installed); ``web`` serves the demo page; ``replica``
-is a container's Rasa server; ``balancer`` a reference load balancer; ``report`` (``make report``)
-the curators' knowledge-gap report.
+is a container's Rasa server; ``nginx`` runs Debian's nginx on the cluster recipe's
+deploy/nginx.conf (tests, bench); ``report`` (``make report``) the curators' knowledge-gap report.
 """
