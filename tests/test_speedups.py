@@ -85,6 +85,32 @@ def test_the_kill_switch_leaves_rasa_s_own_code_everywhere() -> None:
         speedups.uninstall()
 
 
+def test_the_heap_is_frozen_once_the_model_is_loaded(installed: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import rasa.core.agent
+    import rasa.core.run
+
+    loaded = object()
+
+    async def load_agent(**_kwargs: Any) -> object:
+        assert gc.get_freeze_count() == 0, "nothing frozen while the model loads"
+        return loaded
+
+    class App:
+        class ctx:  # noqa: N801 - Sanic's name
+            pass
+
+    monkeypatch.setattr(rasa.core.agent, "load_agent", load_agent)
+    gc.unfreeze()
+    try:
+        agent = asyncio.run(rasa.core.run.load_agent_on_start("model.tar.gz", None, None, App, None))
+        assert agent is loaded is App.ctx.agent
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 ACTION_RESULTS = [  # (result, what jsonschema says)
     ({"events": [], "responses": []}, True),
     ({"events": [{"event": "slot", "name": "role", "value": None, "timestamp": None}]}, True),
