@@ -32,7 +32,7 @@ from ops.credentials import write_credentials
 from ops.endpoints import write_endpoints
 from ops.preflight import check_owner, check_port, check_stores
 from ops.watchdog import GRACE
-from settings import ACTION_PORT, PORT, ROOT, WEB_PORT, Settings
+from settings import ACTION_PORT, PORT, ROOT, SPEEDUPS, WEB_PORT, Settings
 
 BIN = Path(sys.executable).parent
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -83,6 +83,7 @@ def child_environment(settings: Settings) -> Dict[str, str]:
     env.setdefault("SANIC_HOST", "127.0.0.1")  # the action server only talks to the Rasa server
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env[SPEEDUPS] = "on" if settings.speedups else "off"  # settings given in code reach the servers too
     return env
 
 
