@@ -95,6 +95,7 @@ DEFAULT_ASPECT: Dict[str, str] = {
 }
 # Aspects about a role (or stage) alone: one that names another subject asks about that instead.
 ROLE_SUBJECTS = {"role", "stage"}
+SURE_OF_WHOLE = 0.8  # a whole message read as a question this surely keeps its reading over a clause's
 # Entities that name a role without naming a KB role.
 ROLE_LIKE = {"ambiguous_role": "role", "unknown_role": "role"}
 # Questions that wait for the user's current role ("what am I missing…?" … "I'm a project manager").
@@ -148,7 +149,9 @@ def questions(ctx: Context) -> List[Context]:
     A clause that names no subject is about the one before it ("I'm thinking of the MEM. Is it
     worth it?"). A message with one question in it is read whole, background and all ("PMP or CSM,
     which is better?", "I'm a PM with 3 years in. What next?"), with the question's own intent when
-    the NLU is surer of it than of the whole message's.
+    the NLU is surer of it than of the whole message's, unless the whole message is surely a question
+    itself ("I've been a civil engineer for 3 years and want to manage, what should I do?" asks how
+    a civil engineer moves into management, not for a next step without that background).
     """
     parts = [replace(ctx.part(clause), intent=clause_aspect(clause)) for clause in ctx.clauses]
     if len(parts) < 2:
@@ -161,7 +164,8 @@ def questions(ctx: Context) -> List[Context]:
     answerable = [part for part in asked if part.intent in QUESTIONS]
     if len(asked) > 1 and len(answerable) > 1:
         return answerable
-    if len(asked) == 1 < len(parts) and asked[0].intent in QUESTIONS and asked[0].confidence > ctx.confidence:
+    if len(asked) == 1 < len(parts) and asked[0].intent in QUESTIONS and asked[0].confidence > ctx.confidence \
+            and not (ctx.intent in QUESTIONS and ctx.confidence >= SURE_OF_WHOLE):
         return [replace(ctx, intent=asked[0].intent)]  # the question, read with its background
     return [ctx]
 
