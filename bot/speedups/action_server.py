@@ -13,7 +13,7 @@
   call grew with the conversation. It sends the last :data:`EVENTS_WINDOW` events (everything else
   in the tracker state is whole: slots, latest message, active form). The actions look back only
   for what the bot said earlier in the session ("as I said above") and for the answer a rating is
-  about, so those reach back that far (about 30 turns).
+  about, so those reach back that far (about 15 to 20 turns).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from typing import Any, Callable, Dict
 
 from bot.speedups import Patch
 
-EVENTS_WINDOW = 200  # events of the session sent with each action call (a turn is about 6)
+EVENTS_WINDOW = 120  # events of the session sent with each action call (a turn is 6 to 8)
 KEEPALIVE_S = 2.0  # below Sanic's 5 s keep-alive on the action server: no request on a closing socket
 
 
