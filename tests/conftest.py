@@ -1,23 +1,35 @@
-"""Session fixtures: the knowledge base (built once, CAREER_COACH_DB_URL points at it), the trained
-model loaded in-process, and the real servers for conversation tests.
+"""Session fixtures: the knowledge base (built once into a temporary SQLite file; CAREER_COACH_DB_URL
+points at it), the trained model loaded in-process and the training data as Rasa reads it (each
+once), and the one stack every test that talks to the bot as a user shares.
 
-The KB goes into a temporary SQLite file, or into the PostgreSQL database named by
-CAREER_COACH_TEST_PG_URL when that is set (same tests).
+The shared stack is what `make run` starts, with every channel on: the action server, the Rasa
+server (REST, socket.io for the demo page's origin, Slack posting to a fake Slack) and the demo
+page. Each test talks to it under sender ids of its own. The tests of the HTTP API and of an action
+server that is down or hung share a lone Rasa server (tests/support/stack.py: lone_rasa). Tests
+that need servers of their own (a restart, another tracker store, `make shell`, a cluster, a broken
+start) start them.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Dict, Iterator
 
 import pytest
 
 from knowledge.build import build
 from ops.servers import stack
-from settings import DB_URL, Settings, process_settings
-from tests.support.stack import Conversation, private_stack_settings
+from settings import CORS, DB_URL, ROOT, SOCKET_URL, Settings, process_settings
+from tests.support.services import environment
+from tests.support.slack import FakeSlack, fake_slack, slack_environment
+from tests.support.stack import Conversation, LoneRasa, lone_rasa, private_stack_settings
+from tests.support.validate import project_importer
 
-PG_ENV = "CAREER_COACH_TEST_PG_URL"
+if TYPE_CHECKING:
+    from rasa.shared.importers.importer import TrainingDataImporter
+
 MODEL = Settings().model
 
 
@@ -25,7 +37,7 @@ MODEL = Settings().model
 def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a freshly built KB, exported as CAREER_COACH_DB_URL for the whole session (this
     process's settings are read again from it; the servers the tests start inherit it)."""
-    url = os.environ.get(PG_ENV) or f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
     previous = os.environ.get(DB_URL)
     os.environ[DB_URL] = url
     process_settings.cache_clear()
@@ -48,18 +60,58 @@ def trained_model() -> Path:
 
 @pytest.fixture(scope="session")
 def agent(trained_model: Path, knowledge_db: str):
-    """The trained model loaded in-process, for NLU measurements."""
+    """The trained model loaded in-process (once per session), for NLU measurements."""
     from rasa.core.agent import Agent
 
     return Agent.load(str(trained_model))
 
 
 @pytest.fixture(scope="session")
-def bot_stack(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real action server and Rasa server (REST), on free ports; yields the Rasa URL."""
-    settings = private_stack_settings(tmp_path_factory.mktemp("stack"))
-    with stack(settings) as running:
-        yield running.rasa_url
+def project_data() -> TrainingDataImporter:
+    """The project's config, domain and training data as Rasa's importer reads them, read once."""
+    return project_importer(ROOT)
+
+
+@pytest.fixture(scope="session")
+def slack_api() -> Iterator[FakeSlack]:
+    """The fake Slack Web API the shared stack posts to."""
+    with fake_slack() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def bot_settings(trained_model: Path, knowledge_db: str, slack_api: FakeSlack,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The shared stack, on free ports: socket.io allows exactly the demo page's origin (the page
+    finds Rasa on its own host); Slack is on. The variables are set only while the servers start."""
+    with ExitStack() as servers:
+        with environment(slack_environment(slack_api)):
+            settings = private_stack_settings(tmp_path_factory.mktemp("stack"))
+            origin = f"http://127.0.0.1:{settings.web_port}"
+            with environment({CORS: origin, SOCKET_URL: ""}):
+                running = servers.enter_context(stack(dataclasses.replace(settings, cors=origin, socket_url="")))
+        yield running
+
+
+@pytest.fixture(scope="session")
+def bot_stack(bot_settings: Settings) -> str:
+    """The shared stack's Rasa URL."""
+    return bot_settings.rasa_url
+
+
+@pytest.fixture(scope="session")
+def slack(bot_settings: Settings, slack_api: FakeSlack) -> Dict[str, Any]:
+    """The shared stack's Slack webhook and the fake Slack its replies go to."""
+    return {"rasa": bot_settings.rasa_url, "webhook": f"{bot_settings.rasa_url}/webhooks/slack/webhook",
+            "fake": slack_api}
+
+
+@pytest.fixture(scope="session")
+def lone_rasa_server(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory
+                     ) -> Iterator[LoneRasa]:
+    """A Rasa server whose action server the tests start and stop, with the HTTP API on."""
+    with lone_rasa(tmp_path_factory.mktemp("lone-rasa")) as server:
+        yield server
 
 
 @pytest.fixture

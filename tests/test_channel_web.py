@@ -1,11 +1,10 @@
 """The website chat widget in a real browser (Debian's Chromium through Playwright), against the real
-stack: the demo page (bot/web) talking to the Rasa server's socket.io channel.
+stack the session shares (tests/conftest.py): the demo page (bot/web) talking to the Rasa server's socket.io channel.
 
 A failing test leaves a screenshot in tests/artifacts/.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from pathlib import Path
@@ -14,10 +13,8 @@ from typing import Iterator, List
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from ops.servers import stack
 from settings import ROOT, Settings
 from tests.support.figures import AVERAGE_SALARY, MID_LEVEL_YEARS
-from tests.support.stack import private_stack_settings
 
 pytestmark = pytest.mark.stack
 expect.set_options(timeout=10_000)
@@ -32,19 +29,11 @@ INPUT_LABEL = "Your question for Career Coach"
 
 
 @pytest.fixture(scope="module")
-def web_stack(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The real stack with the demo page; socket.io CORS allows exactly the page's origin."""
+def web_stack(bot_settings: Settings) -> Settings:
+    """The shared stack (tests/conftest.py): its demo page, whose origin alone may open socket.io."""
     if not SOCKET_IO.exists():
         pytest.fail(f"{SOCKET_IO.relative_to(ROOT)} is missing: run `make setup` (it runs npm ci in bot/web)")
-    settings = private_stack_settings(tmp_path_factory.mktemp("web-stack"))
-    origin = f"http://127.0.0.1:{settings.web_port}"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("CAREER_COACH_CORS", origin)
-        env.delenv("CAREER_COACH_SOCKET_URL", raising=False)  # the page finds Rasa on its own host
-        # Settings reads CAREER_COACH_CORS when it is created, before the free ports were known.
-        settings = dataclasses.replace(settings, cors=origin)
-        with stack(settings) as running:
-            yield running
+    return bot_settings
 
 
 @pytest.fixture(scope="module")

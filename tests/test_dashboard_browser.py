@@ -1,14 +1,12 @@
-"""The curator dashboard in Chromium (Playwright), over a real stack whose tracker store people
-talked to over REST (questions the article leaves open, gibberish, markup, a not-helpful rating with
-a comment): counts, charts, transcript links, user text shown as text, the token, the headers,
-the exports (Rasa reads the NLU file back), WCAG 2.1 AA (axe-core) on the dashboard and the widget.
-The test writes docs/dashboard.png, the README's screenshot."""
+"""The curator dashboard in Chromium (Playwright), over the conversations people had with the shared
+stack over REST (questions the article leaves open, gibberish, markup, a not-helpful rating with a
+comment; a copy of its tracker store with only those): counts, charts, transcript links, user text
+shown as text, the token, the headers, the exports (Rasa reads the NLU file back), WCAG 2.1 AA
+(axe-core) on the dashboard and the widget. The test writes docs/dashboard.png, the README's screenshot."""
 from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
-import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -18,10 +16,11 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from ops.report import clean
-from ops.servers import BIN, stack
+from ops.servers import web_server
 from settings import REPORT_TOKEN, ROOT, Settings
 from tests.support.axe import serious_violations
-from tests.support.stack import Conversation, private_stack_settings
+from tests.support.stack import Conversation, conversations_of
+from tests.support.validate import validate, with_files
 from tests.test_channel_web import browser, open_chat  # noqa: F401 (the module's Chromium fixture)
 from tests.test_report import fallback_texts
 
@@ -53,24 +52,23 @@ def rate(conversation: Conversation, question: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def seeded(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    settings = private_stack_settings(tmp_path_factory.mktemp("dashboard-stack"))
-    origin = f"http://127.0.0.1:{settings.web_port}"
+def seeded(bot_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    """People talk to the shared stack; then the demo page and dashboard (ops/web.py, with the token)
+    over a copy of its tracker store holding exactly their conversations."""
+    senders = {}
+    for lines in TALKS:
+        conversation = Conversation(bot_settings.rasa_url)
+        for line in lines:
+            conversation.say(line)
+        senders[lines[0]] = conversation.sender
+    rated = Conversation(bot_settings.rasa_url)
+    rate(rated, RATED)
+    senders[RATED] = rated.sender
+    settings = conversations_of(bot_settings, list(senders.values()), tmp_path_factory.mktemp("dashboard-store"))
     with pytest.MonkeyPatch.context() as env:
         env.setenv(REPORT_TOKEN, TOKEN)  # read by the web server process
-        env.setenv("CAREER_COACH_CORS", origin)
-        env.delenv("CAREER_COACH_SOCKET_URL", raising=False)
-        with stack(dataclasses.replace(settings, cors=origin)) as running:
-            senders = {}
-            for lines in TALKS:
-                conversation = Conversation(running.rasa_url)
-                for line in lines:
-                    conversation.say(line)
-                senders[lines[0]] = conversation.sender
-            rated = Conversation(running.rasa_url)
-            rate(rated, RATED)
-            senders[RATED] = rated.sender
-            yield Seeded(running, running.web_url, senders)
+        with web_server(settings):
+            yield Seeded(settings, settings.web_url, senders)
 
 
 @pytest.fixture
@@ -128,8 +126,8 @@ def test_dashboard_shows_counts_charts_and_transcripts(page: Page, seeded: Seede
     assert page.dialogs == [] and page.csp == []  # type: ignore[attr-defined]
 
 
-def test_widget_page_meets_wcag_21_aa_under_its_csp(page: Page, seeded: Seeded) -> None:
-    open_chat(page, f"{seeded.web}/")  # the socket.io connection passes connect-src
+def test_widget_page_meets_wcag_21_aa_under_its_csp(page: Page, bot_settings: Settings) -> None:
+    open_chat(page, f"{bot_settings.web_url}/")  # the shared stack's page: its socket.io connection passes connect-src
     assert serious_violations(page) == []
     assert page.csp == []  # type: ignore[attr-defined]
 
@@ -153,20 +151,15 @@ def test_headers_of_both_pages(seeded: Seeded) -> None:
     assert "script-src 'self';" in demo["Content-Security-Policy"] and demo["Referrer-Policy"] == "no-referrer"
 
 
-def test_exports_load_in_rasa(seeded: Seeded, tmp_path: Path) -> None:
+def test_exports_load_in_rasa(seeded: Seeded, project_data, tmp_path: Path) -> None:
     from rasa.shared.nlu.training_data.loading import load_data
 
     auth = {"Authorization": f"Bearer {TOKEN}"}
     gaps = requests.get(f"{seeded.web}/report/gaps.csv", headers=auth, timeout=10)
     assert gaps.headers["Content-Type"].startswith("text/csv") and f"not in the article,{CTO},2,2," in gaps.text
-    candidates = requests.get(f"{seeded.web}/report/candidates.yml", headers=auth, timeout=10).text
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "data", project / "data")
-    for name in ("domain.yml", "config.yml"):
-        shutil.copy(ROOT / name, project / name)
-    (project / "data" / "nlu" / "candidates.yml").write_text(candidates, encoding="utf-8")
-    texts = {m.get("text") for m in load_data(str(project / "data" / "nlu" / "candidates.yml")).training_examples}
+    exported = tmp_path / "candidates.yml"
+    exported.write_text(requests.get(f"{seeded.web}/report/candidates.yml", headers=auth, timeout=10).text,
+                        encoding="utf-8")
+    texts = {m.get("text") for m in load_data(str(exported)).training_examples}
     assert RATED in texts and {clean(t) for t in fallback_texts(seeded.settings)} <= texts
-    validated = subprocess.run([str(BIN / "rasa"), "data", "validate", "--domain", "domain.yml", "--data", "data",
-                                "--config", "config.yml"], cwd=project, capture_output=True, text=True, timeout=300)
-    assert validated.returncode == 0, validated.stdout[-2000:] + validated.stderr[-2000:]
+    validate(with_files(project_data, exported))  # `rasa data validate` with the candidates among data/

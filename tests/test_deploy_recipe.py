@@ -46,18 +46,17 @@ def test_services_present(compose: Dict[str, Any]) -> None:
     assert compose["services"]["actions"]["depends_on"]["kb"]["condition"] == "service_completed_successfully"
 
 
-def test_images_are_rasa_s_own_pinned_to_the_project_s_versions(compose: Dict[str, Any]) -> None:
+def test_images_are_rasa_s_own_at_the_project_s_versions(compose: Dict[str, Any]) -> None:
     requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     rasa = re.search(r"^rasa\[?[\w,]*\]?==([\d.]+)", requirements, re.M).group(1)
     sdk = re.search(r"^rasa-sdk==([\d.]+)", requirements, re.M).group(1)
-    assert (rasa, sdk) == ("3.6.21", "3.6.2")
     froms = {name: re.findall(r"^FROM (\S+)", (DEPLOY / name).read_text(encoding="utf-8"), re.M)
              for name in ("Dockerfile.rasa", "Dockerfile.actions")}
     assert froms == {"Dockerfile.rasa": [f"rasa/rasa:{rasa}-full"], "Dockerfile.actions": [f"rasa/rasa-sdk:{sdk}"]}
+    built = {service["build"]["dockerfile"] for service in compose["services"].values() if "build" in service}
+    assert built == {f"deploy/{name}" for name in froms}, "the services build from the Dockerfiles checked here"
     for name, service in compose["services"].items():
-        if "build" in service:
-            assert (ROOT / "deploy" / service["build"]["context"] / service["build"]["dockerfile"]).exists()
-        else:
+        if "build" not in service:
             assert re.search(r":\d+(\.\d+)+", service["image"]), f"{name}: image not pinned to a version"
 
 
@@ -106,13 +105,6 @@ def test_nginx_routes_to_the_replicas_stickily(compose: Dict[str, Any]) -> None:
     assert any(v.startswith("./nginx.conf:") for v in compose["services"]["nginx"]["volumes"])
 
 
-def test_files_the_images_copy_exist() -> None:
-    for dockerfile in ("Dockerfile.rasa", "Dockerfile.actions"):
-        for line in (DEPLOY / dockerfile).read_text(encoding="utf-8").splitlines():
-            if line.startswith("COPY "):
-                for source in line.split()[1:-1]:
-                    if source != "models/career-coach.tar.gz":  # made by `make train`, git-ignored
-                        assert (ROOT / source).exists(), f"{dockerfile}: {source} missing"
-    assert (ROOT / "actions" / "__main__.py").exists()
+def test_the_build_context_leaves_the_venv_out_and_keeps_the_model() -> None:
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert ".venv" in ignored and "models" not in ignored

@@ -26,14 +26,12 @@ from actions.render import LOOKUP_FAILED
 from bot import guards
 from ops import launcher
 from ops.servers import action_server, child_environment, free_port, rasa_server
-from settings import ACTION_TIMEOUT as TIMEOUT_ENV
 from settings import DB_URL as URL_ENV
 from settings import ROOT, Settings
 from tests.support.figures import AVERAGE_SALARY
-from tests.support.stack import Conversation, private_stack_settings
+from tests.support.stack import LONE_ACTION_TIMEOUT, Conversation, LoneRasa
 
 NORMAL, NORMAL_FACT = "how much do engineering managers make?", AVERAGE_SALARY
-ACTION_TIMEOUT = 3
 
 
 def test_the_rasa_server_apologises_like_the_actions_do() -> None:
@@ -41,20 +39,15 @@ def test_the_rasa_server_apologises_like_the_actions_do() -> None:
 
 
 @pytest.fixture(scope="module")
-def faulty(trained_model, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory
+def faulty(lone_rasa_server: LoneRasa, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Tuple[Settings, Path]]:
-    """A Rasa server with no action server yet, on its own copy of the knowledge base."""
-    if not knowledge_db.startswith("sqlite:///"):
-        pytest.skip("the knowledge-base faults are injected into an SQLite file")
-    folder = tmp_path_factory.mktemp("faults")
-    kb = folder / "knowledge.db"
+    """The lone Rasa server (no action server yet; a LONE_ACTION_TIMEOUT action timeout), and the
+    action servers the tests start reading their own copy of the knowledge base."""
+    kb = tmp_path_factory.mktemp("faults") / "knowledge.db"
     shutil.copy(knowledge_db.removeprefix("sqlite:///"), kb)
-    settings = private_stack_settings(folder, web_port=0)
     with pytest.MonkeyPatch.context() as env:
         env.setenv(URL_ENV, f"sqlite:///{kb}")
-        env.setenv(TIMEOUT_ENV, str(ACTION_TIMEOUT))
-        with rasa_server(settings):
-            yield settings, kb
+        yield lone_rasa_server.settings, kb
 
 
 @pytest.mark.stack
@@ -77,7 +70,7 @@ def test_hung_action_server_times_out_politely(faulty) -> None:
         try:
             started = time.monotonic()
             assert user.say("what is the PMP") == LOOKUP_FAILED
-            assert time.monotonic() - started < ACTION_TIMEOUT + 5
+            assert time.monotonic() - started < LONE_ACTION_TIMEOUT + 5
         finally:
             os.killpg(process.pid, signal.SIGCONT)
         assert "Project Management Professional" in user.say("what is the PMP")

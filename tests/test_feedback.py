@@ -1,4 +1,5 @@
-"""Ratings of answers: action_feedback on its own (rasa_sdk style), then over REST on the real stack.
+"""Ratings of answers: action_feedback on its own (rasa_sdk style), then over REST on the shared stack
+(that they survive a restart: tests/test_persistence.py).
 
 A knowledge answer carries an answer id; ``/feedback{"answer_id", "rating", "comment"}`` rates it,
 stored as the ``feedback`` slot event; bad input gets a polite reply and stores nothing.
@@ -12,17 +13,15 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
-import requests
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import feedback
 from actions.feedback import ActionFeedback
 from bot.channels.ratings import typed_as_payload
-from ops.servers import stack
 from settings import ROOT
 from tests.support.figures import AVERAGE_SALARY
-from tests.support.stack import Conversation, private_stack_settings
+from tests.support.stack import Conversation
 
 ANSWER_ID = "0123456789ab"
 QUESTION = "what certs do I need for project manager?"
@@ -184,22 +183,3 @@ def stored_feedback(db: Path, sender: str) -> List[Dict[str, Any]]:
     with ThreadPoolExecutor(1) as pool:  # its own event loop (Playwright's sync API holds this thread's)
         tracker = pool.submit(asyncio.run, store.retrieve_full_tracker(sender)).result()
     return [event.value for event in tracker.events if isinstance(event, SlotSet) and event.key == "feedback"]
-
-
-def test_ratings_are_stored_with_the_conversation_and_survive_a_restart(
-        trained_model: Path, knowledge_db: str, tmp_path: Path) -> None:
-    settings = private_stack_settings(tmp_path, web_port=0)
-    user = Conversation(settings.rasa_url)
-    with stack(settings):
-        answer = knowledge_answer(user, QUESTION, "PMP")
-        answer_id = answer["answer_id"]
-        assert user.say(rate(answer_id, "not_helpful", comment="too short")) == feedback.THANKS_COMMENT
-    assert stored_feedback(tmp_path / "conversations.db", user.sender) == [
-        {"answer_id": answer_id, "rating": "not_helpful", "comment": "too short", "question": QUESTION,
-         "answer": answer["text"]}]
-
-    with stack(settings):  # a new Rasa server and action server on the same tracker store
-        user.session = requests.Session()
-        assert user.say(rate(answer_id, "helpful")) == feedback.ALREADY_RATED
-        assert "no salary figure for a project manager" in user.say("and how much do they earn?")
-    assert len(stored_feedback(tmp_path / "conversations.db", user.sender)) == 1

@@ -1,4 +1,4 @@
-"""Rating an answer in Slack (the real stack, tests/test_channel_slack.py's fake Slack): a knowledge
+"""Rating an answer in Slack (the shared stack, the fake Slack of tests/support/slack.py): a knowledge
 answer comes with two rating buttons; a click is a signed block_actions request like any other."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any, Dict, List
 import pytest
 
 from actions import feedback
-from tests.test_channel_slack import CHANNEL, SlackUser, slack, user  # noqa: F401
+from tests.support.slack import CHANNEL, SlackUser
+from tests.test_channel_slack import user
 from tests.test_feedback import QUESTION
 
 pytestmark = pytest.mark.stack
@@ -33,7 +34,7 @@ def answer_post(posts: List[Dict[str, Any]], fact: str) -> Dict[str, Any]:
     return next(post for post in posts if fact in post.get("text", ""))
 
 
-def test_an_answer_is_rated_with_its_buttons_and_forged_clicks_are_refused(slack):  # noqa: F811
+def test_an_answer_is_rated_with_its_buttons_and_forged_clicks_are_refused(slack):
     alice = user(slack, "U_RATER")
     answer = answer_post(alice.say(QUESTION, "PMP"), "PMP")
     buttons = rating_buttons(answer)
@@ -54,7 +55,7 @@ def test_an_answer_is_rated_with_its_buttons_and_forged_clicks_are_refused(slack
     alice.say("and how much do they earn?", "no salary figure for a project manager")
 
 
-def test_a_comparison_table_gets_rating_buttons_too(slack):  # noqa: F811
+def test_a_comparison_table_gets_rating_buttons_too(slack):
     bob = user(slack, "U_TABLE")
     table = answer_post(bob.say("EM vs director?", "Mostly strategic"), "Mostly strategic")
     assert table["blocks"][0]["type"] == "header"

@@ -18,8 +18,9 @@ from sqlalchemy import MetaData, create_engine, func, select
 
 from bot.channels import limits
 from tests.support.figures import AVERAGE_SALARY
+from tests.support.slack import CHANNEL
 from tests.support.socketio_client import SocketIOUser
-from tests.test_channel_slack import CHANNEL, slack, user  # noqa: F401 (the `slack` fixture)
+from tests.test_channel_slack import user
 
 pytestmark = pytest.mark.stack
 
@@ -166,7 +167,7 @@ def test_socketio_rate_limit_is_polite(bot_stack: str) -> None:
 # --- Slack -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case", MESSAGES, ids=case_id)
-def test_slack_message(slack: Dict[str, Any], case: Dict[str, Any]) -> None:  # noqa: F811
+def test_slack_message(slack: Dict[str, Any], case: Dict[str, Any]) -> None:
     someone = user(slack, f"U_HOSTILE_{next(_ids)}")
     envelope = someone.event(text_of(case))
     response = someone.send(envelope)
@@ -187,7 +188,7 @@ def test_slack_message(slack: Dict[str, Any], case: Dict[str, Any]) -> None:  # 
     (b'payload={"type": "view_submission", "actions": [{"type": "plain_text_input"}]}',
      "application/x-www-form-urlencoded"),
 ])
-def test_slack_signed_but_malformed_request_is_a_clean_answer(slack: Dict[str, Any], body: bytes,  # noqa: F811
+def test_slack_signed_but_malformed_request_is_a_clean_answer(slack: Dict[str, Any], body: bytes,
                                                               content_type: str) -> None:
     response = user(slack, "U_MALFORMED").post(body, content_type)
     assert response.status_code < 500

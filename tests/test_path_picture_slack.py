@@ -1,16 +1,14 @@
 """A career path in Slack: one section block a step with the arrow into it as context, through the
-real stack posting to tests/test_channel_slack.py's fake Slack Web API."""
+shared stack posting to the fake Slack Web API (tests/support/slack.py)."""
 from __future__ import annotations
 
 import pytest
 
 from actions.render import role_label, title
 from knowledge.queries import kb
-from tests import test_channel_slack
 from tests.test_channel_slack import user
 
 pytestmark = pytest.mark.stack
-slack = test_channel_slack.slack  # the stack with the Slack channel on, posting to a fake Slack
 
 
 def test_route_is_laid_out_as_blocks(slack) -> None:

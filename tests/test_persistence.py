@@ -1,5 +1,6 @@
-"""Conversations survive restarts (embedded default: SQLite tracker store in the state folder), and
-the profile survives a new session (domain.yml: 60-minute sessions, slots carried over).
+"""Conversations survive restarts (embedded default: SQLite tracker store in the state folder), ratings
+with them (stored once, as the conversation's feedback slot), and the profile survives a new session
+(domain.yml: 60-minute sessions, slots carried over).
 """
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 
 import requests
 
+from actions import feedback
 from ops.servers import stack
 from tests.support.figures import AVERAGE_SALARY
 from tests.support.stack import Conversation, play, private_stack_settings, turn
+from tests.test_feedback import QUESTION, knowledge_answer, rate, stored_feedback
 
 EXPIRED_S = 2 * 3600  # older than domain.yml's 60-minute session_expiration_time
 
@@ -30,22 +33,30 @@ def _age_conversation(db: Path, sender: str, seconds: float) -> None:
             (seconds, seconds, sender))
 
 
-def test_restart_keeps_every_conversation_and_a_new_session_keeps_the_profile(
+def test_restart_keeps_every_conversation_and_rating_and_a_new_session_keeps_the_profile(
         trained_model: Path, knowledge_db: str, tmp_path: Path) -> None:
     settings = private_stack_settings(tmp_path, web_port=0)
     db = tmp_path / "conversations.db"
-    certs, profile = Conversation(settings.rasa_url), Conversation(settings.rasa_url)
+    certs, profile, rater = (Conversation(settings.rasa_url) for _ in range(3))
     with stack(settings):
         play(certs, [turn("what certs do I need for project manager?", "PMP", "CSM")])
         play(profile, [turn("I'm a project engineer", "Got it"),
                        turn("I want to become an engineering director",
                             "As a project engineer aiming for engineering director")])
+        answer = knowledge_answer(rater, QUESTION, "PMP")
+        answer_id = answer["answer_id"]
+        assert rater.say(rate(answer_id, "not_helpful", comment="too short")) == feedback.THANKS_COMMENT
     assert db.exists(), "the default tracker store is an SQLite file in the state folder"
+    assert stored_feedback(db, rater.sender) == [
+        {"answer_id": answer_id, "rating": "not_helpful", "comment": "too short", "question": QUESTION,
+         "answer": answer["text"]}]
 
     with stack(settings):  # a new Rasa server and action server on the same state folder
-        for user in (certs, profile):
+        for user in (certs, profile, rater):
             user.session = requests.Session()  # the old server's connections are gone
         play(certs, [turn("and how much do they earn?", "no salary figure for a project manager", AVERAGE_SALARY)])
+        assert rater.say(rate(answer_id, "helpful")) == feedback.ALREADY_RATED
+        assert "no salary figure for a project manager" in rater.say("and how much do they earn?")
         play(profile, [turn("how long will that take?", "As a project engineer aiming for engineering director",
                             "doesn't say how long")])
 
@@ -56,3 +67,4 @@ def test_restart_keeps_every_conversation_and_a_new_session_keeps_the_profile(
 
     assert _events(db, certs.sender, "user") == 2
     assert _events(db, profile.sender, "user") == 4
+    assert len(stored_feedback(db, rater.sender)) == 1

@@ -1,24 +1,21 @@
-"""Rasa's own checks: the training data validates, and the test stories predict without errors."""
+"""Rasa's own checks, run in this process as its command line runs them: the training data validates
+without warnings (`rasa data validate --fail-on-warnings`), and the test stories predict without
+errors (`rasa test core --fail-on-prediction-errors`, on the model the session loaded once)."""
 from __future__ import annotations
 
-import subprocess
-import sys
+import asyncio
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RASA = str(Path(sys.executable).parent / "rasa")
+from settings import ROOT
+from tests.support.validate import validate
 
 
-def rasa(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([RASA, *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+def test_training_data_validates_without_warnings(project_data) -> None:
+    validate(project_data, fail_on_warnings=True)
 
 
-def test_training_data_validates_without_warnings() -> None:
-    result = rasa("data", "validate", "--fail-on-warnings")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def test_test_stories_predict_without_errors(agent, tmp_path: Path) -> None:
+    from rasa.core.test import test as test_stories
 
-
-def test_test_stories_predict_without_errors(tmp_path) -> None:
-    result = rasa("test", "core", "--model", "models/career-coach.tar.gz", "--stories",
-                  "tests/test_stories.yml", "--fail-on-prediction-errors", "--out", str(tmp_path))
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    asyncio.run(test_stories(str(ROOT / "tests" / "test_stories.yml"), agent, out_directory=str(tmp_path),
+                             fail_on_prediction_errors=True))

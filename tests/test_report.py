@@ -1,5 +1,5 @@
-"""The curators' knowledge-gap report (ops/report.py): real conversations in a private tracker store
-through the real stack, then the report over them; plus the event logic and the error paths."""
+"""The curators' knowledge-gap report (ops/report.py): real conversations through the shared stack,
+then the report over a copy of its tracker store with only those; plus the event logic and the error paths."""
 from __future__ import annotations
 
 import contextlib
@@ -8,15 +8,14 @@ import json
 import sqlite3
 from collections import Counter
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, List, Tuple
 
 import pytest
 import yaml
 
 from ops.report import OFF_TOPIC, UNKNOWN, UNSURE, Gap, clean, gaps_in, group, main, normalise, render
-from ops.servers import stack
 from settings import Settings
-from tests.support.stack import Conversation, private_stack_settings
+from tests.support.stack import Conversation, conversations_of
 
 # What several users say; the report must find exactly the gaps these produce.
 TALKS: List[List[str]] = [
@@ -40,15 +39,16 @@ def run_report(*args: str) -> Tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def talked(trained_model, knowledge_db, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """A private stack that several users have talked to; yields its settings (endpoints file)."""
-    settings = private_stack_settings(tmp_path_factory.mktemp("report-stack"))
-    with stack(settings) as running:
-        for lines in TALKS:
-            conversation = Conversation(running.rasa_url)
-            for line in lines:
-                conversation.say(line)
-        yield running
+def talked(bot_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Several users talk to the shared stack; the settings of a state folder (endpoints file) whose
+    conversation store holds exactly their conversations."""
+    senders = []
+    for lines in TALKS:
+        conversation = Conversation(bot_settings.rasa_url)
+        for line in lines:
+            conversation.say(line)
+        senders.append(conversation.sender)
+    return conversations_of(bot_settings, senders, tmp_path_factory.mktemp("report-store"))
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -228,16 +227,6 @@ def test_the_widget_s_websocket_passes_through_nginx(cluster: Cluster) -> None:
     assert name == "bot_uttered" and "PMP" in reply["text"]
     upgrades = cluster.entries(lambda entry: "transport=websocket" in entry["request"])
     assert [entry["status"] for entry in upgrades] == [101]
-
-
-def test_knowledge_queries_pass_on_postgresql(cluster: Cluster) -> None:
-    cluster.pg.execute(f"CREATE DATABASE kbtest OWNER {TRACKER_USER}")
-    env = {**os.environ, "CAREER_COACH_TEST_PG_URL": cluster.pg.url("kbtest", TRACKER_USER, PG_PASSWORD)}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "tests/test_knowledge_queries.py"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert " passed" in result.stdout
 
 
 def kill(process: subprocess.Popen) -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import secrets
 import socket
 import subprocess
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
-from urllib.parse import urlparse
+from typing import Dict, List, Optional
 
 import pytest
 import requests
@@ -17,26 +15,20 @@ import websockets
 import websockets.exceptions  # a submodule: not loaded by "import websockets" alone
 
 from ops.credentials import SOCKETIO_CHANNEL, channel_credentials
-from ops.servers import action_server, rasa_server
-from settings import API_TOKEN as API_TOKEN_ENV
 from settings import ROOT, Settings
 from tests.support.socketio_client import SocketIOUser
-from tests.support.stack import private_stack_settings
+from tests.support.stack import LONE_API_TOKEN, LONE_ORIGIN, LoneRasa
 
-ALLOWED_ORIGIN = "http://allowed.example:8080"
+ALLOWED_ORIGIN = LONE_ORIGIN
 FOREIGN_ORIGIN = "http://evil.example"
-API_TOKEN = secrets.token_urlsafe(24)
+API_TOKEN = LONE_API_TOKEN
 
 
 @pytest.fixture(scope="module")
-def api_stack(trained_model, knowledge_db, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict]:
+def api_stack(lone_rasa_server: LoneRasa) -> Dict:
     """A Rasa server with the HTTP API on (CAREER_COACH_API_TOKEN) and one allowed web origin."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(API_TOKEN_ENV, API_TOKEN)
-        env.setenv("CAREER_COACH_CORS", ALLOWED_ORIGIN)  # read by Settings
-        settings = private_stack_settings(tmp_path_factory.mktemp("api"))
-        with rasa_server(settings) as process:
-            yield {"url": settings.rasa_url, "pid": process.pid, "state": settings.state_dir}
+    settings = lone_rasa_server.settings
+    return {"url": settings.rasa_url, "pid": lone_rasa_server.pid, "state": settings.state_dir}
 
 
 # --- Rasa's HTTP API ---------------------------------------------------------------------------
@@ -140,16 +132,14 @@ def reachable(host: str, port: int) -> bool:
 
 
 @pytest.mark.stack
-def test_servers_are_not_reachable_from_other_machines(bot_stack: str, tmp_path: Path) -> None:
+def test_servers_are_not_reachable_from_other_machines(bot_settings: Settings) -> None:
     address = non_loopback_address()
     if address is None:
         pytest.skip("this machine has no non-loopback IPv4 address to try")
-    settings = private_stack_settings(tmp_path)
-    with action_server(settings):
-        assert reachable("127.0.0.1", settings.action_port)
-        assert not reachable(address, settings.action_port), f"action server answers on {address}"
-    rasa_port = urlparse(bot_stack).port
-    assert reachable("127.0.0.1", rasa_port) and not reachable(address, rasa_port)
+    for what, port in (("action server", bot_settings.action_port), ("Rasa server", bot_settings.rasa_port),
+                       ("demo page", bot_settings.web_port)):
+        assert reachable("127.0.0.1", port), what
+        assert not reachable(address, port), f"the {what} answers on {address}"
 
 
 # --- secrets -----------------------------------------------------------------------------------
