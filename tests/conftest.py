@@ -114,7 +114,28 @@ def lone_rasa_server(trained_model: Path, knowledge_db: str, tmp_path_factory: p
         yield server
 
 
+@pytest.fixture(scope="session")
+def rasa_s_own_stack(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory
+                     ) -> Iterator[str]:
+    """A second stack with the speed-ups off (CAREER_COACH_SPEEDUPS=off: Rasa's own code in the
+    policy, the tracker and everywhere bot/speedups patches); yields its Rasa URL."""
+    settings = private_stack_settings(tmp_path_factory.mktemp("rasa-s-own"), web_port=0, speedups=False)
+    with stack(settings) as running:
+        yield running.rasa_url
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``speedups_on_and_off`` run with the speed-ups on, then against Rasa's own code."""
+    if metafunc.definition.get_closest_marker("speedups_on_and_off") and "speedups" in metafunc.fixturenames:
+        metafunc.parametrize("speedups", ["speedups on", "speedups off"], indirect=True)
+
+
 @pytest.fixture
-def conversation(bot_stack: str) -> Conversation:
-    """A new user talking to the running bot."""
-    return Conversation(bot_stack)
+def speedups(request: pytest.FixtureRequest) -> bool:
+    return getattr(request, "param", "speedups on") == "speedups on"
+
+
+@pytest.fixture
+def conversation(request: pytest.FixtureRequest, speedups: bool) -> Conversation:
+    """A new user talking to the running bot (to Rasa's own code, in the marked tests' second run)."""
+    return Conversation(request.getfixturevalue("bot_stack" if speedups else "rasa_s_own_stack"))

@@ -14,6 +14,8 @@ import pytest
 from tests.support.figures import AVERAGE_SALARY, MID_LEVEL_YEARS
 from tests.support.stack import Conversation, Turn, play, turn
 
+pytestmark = pytest.mark.speedups_on_and_off  # and once more on Rasa's own code (conftest.py)
+
 CONVERSATIONS: Dict[str, List[Turn]] = {
     "background is context: salary": [
         turn("As a software engineer, how much could I earn as an engineering manager?", AVERAGE_SALARY)],

@@ -15,6 +15,8 @@ import pytest
 from tests.support.figures import AVERAGE_SALARY, HIGH_SALARY, LOW_SALARY, MBA_PREMIUM, MEM_YEARS, MID_LEVEL_YEARS
 from tests.support.stack import play, turn
 
+pytestmark = pytest.mark.speedups_on_and_off  # and once more on Rasa's own code (conftest.py)
+
 CONVERSATIONS: dict = {
     "certs for a project manager, then salary follow-up": [
         turn("what certs do I need for project manager?", "PMP", "CSM"),
