@@ -21,7 +21,8 @@ help:
 	@echo "make test   set everything up, then run the whole test suite"
 	@echo "make report the questions the bot could not answer, from the conversations kept (var/)"
 	@echo "make purge DAYS=90  remove the conversations idle for more than DAYS days"
-	@echo "make bench  time training, start-up, memory, latency and throughput (bench/results/)"
+	@echo "make bench  time training, start-up, memory, latency and throughput (bench/results/);"
+	@echo "            ARGS=--skip-train | --vs-vanilla | --soak | --scale-out (see bench/run.py)"
 	@echo "make train | kb | shell | lint | clean"
 
 setup: $(INSTALLED) $(KB_DB) $(MODEL) $(WEB_JS)
@@ -69,9 +70,9 @@ test: setup
 	$(PY) -m pytest
 
 # Speed: training, start-up, memory, latency and throughput over loopback (bench/run.py); results in
-# bench/results/ (git-ignored).
+# bench/results/ (git-ignored). ARGS go to bench/run.py, e.g. make bench ARGS="--vs-vanilla --skip-train".
 bench: setup
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(ARGS)
 
 # The curators' knowledge-gap report over the tracker store in endpoints.yml (ops/report.py).
 report: $(INSTALLED)

@@ -1,27 +1,40 @@
 """`make bench`: how fast Career Coach trains, starts and answers, on this machine, over loopback.
 
-Prints a table (with the targets and a vanilla `rasa init` bot for reference) and writes
-bench/results/<timestamp>.json. Every load loop is bounded in messages and seconds.
+    make bench                        training, start-up, memory, CPU, latency, throughput, and how a
+                                      turn's latency grows along one 400-turn conversation
+    make bench ARGS=--skip-train      the same without timing a training run
+    make bench ARGS=--vs-vanilla      the same measures, alternately on the stock `rasa init` bot
+                                      (bench/vanilla.py), side by side with ratios and goals
+    make bench ARGS=--soak            20,000 messages from 2,000 senders on the `make run` stack;
+                                      errors and the servers' memory curve (bench/soak.py)
+    make bench ARGS=--scale-out       throughput of 2 Rasa replicas against 1 behind nginx
+                                      (bench/scale.py; needs PostgreSQL and Redis)
+
+Prints a table and writes bench/results/<timestamp>.json. Every load loop is bounded in messages
+and seconds. The benchmark's servers run with the rate limit off (one conversation sends 400
+messages), except the soak's, which run as `make run` does.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
+from bench import scale, soak, vanilla
+from bench.load import QUESTIONS, Bot, growth, percentile, say, users, wait_for_first_answer
+from bench.procs import children_cpu_s, cpu_s, load_average, machine, python_speed_ms, rss_mb
 from ops.servers import (
     BIN,
     ROOT,
@@ -33,213 +46,186 @@ from ops.servers import (
     stop,
     wait_until_up,
 )
-from settings import Settings
+from settings import RATE_LIMIT, Settings
 
 RESULTS = ROOT / "bench" / "results"
-# Realistic questions, with follow-ups that need the conversation's context.
-QUESTIONS: List[str] = [
-    "what certs do I need for project manager?", "and how much do they earn?", "who do they report to?",
-    "how much do engineering managers make?", "and for a director?", "EM vs director?",
-    "who does an engineering manager report to?", "what about a director?", "what is the PMP",
-    "at what stage should I get it?", "source?", "I'm a civil engineer, how do I move into management?",
-    "how long will an MEM take", "I want to become a project manager", "how long will that take?",
-    "is there a scrum certification?", "MBA or MEM?", "how much more do MBA grads earn",
-    "which industries hire engineering managers", "what are the entry level roles", "and mid level?",
-    "what's the typical career path", "what comes after engineering manager", "hi", "what can you do",
-]
+BENCH_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false"}  # for every server the benchmark starts
 SINGLE_USER_MESSAGES = 200  # 8 conversations of 25 messages: p50 steady to about a millisecond
-# name: (target, comparison, vanilla `rasa init` reference or None)
-TARGETS: Dict[str, Tuple[float, str, Optional[float]]] = {
-    "python_ms": (float("inf"), "<=", None),  # machine speed right now (python_speed_ms), not a target
-    "train_s": (60, "<=", 68), "ready_s": (15, "<=", None), "rasa_rss_mb": (900, "<=", 1360),
-    "action_rss_mb": (float("inf"), "<=", None), "rasa_cpu_ms_msg": (float("inf"), "<=", None),
-    "action_cpu_ms_msg": (float("inf"), "<=", None),
-    "single_p50_ms": (20, "<=", 45), "single_p95_ms": (float("inf"), "<=", None),
-    "users10_msg_s": (60, ">=", 25), "users10_p50_ms": (float("inf"), "<=", None),
-    "users10_p95_ms": (float("inf"), "<=", None), "users50_msg_s": (float("inf"), "<=", None),
-    "users50_p50_ms": (float("inf"), "<=", None), "users50_p95_ms": (float("inf"), "<=", None),
+# name: (Career Coach's target or None, which way is better)
+TARGETS: Dict[str, Tuple[Optional[float], str]] = {
+    "python_ms": (None, "<="), "python_ms_after": (None, "<="),  # machine speed (python_speed_ms), no target
+    "train_s": (60, "<="), "train_cpu_s": (None, "<="), "ready_s": (15, "<="),
+    "rasa_rss_mb": (900, "<="), "action_rss_mb": (None, "<="),
+    "rasa_cpu_ms_msg": (None, "<="), "action_cpu_ms_msg": (None, "<="),
+    "single_p50_ms": (20, "<="), "single_p95_ms": (None, "<="),
+    "users10_msg_s": (60, ">="), "users10_p50_ms": (None, "<="), "users10_p95_ms": (None, "<="),
+    "users10_errors": (0, "<="), "users50_msg_s": (None, ">="), "users50_p50_ms": (None, "<="),
+    "users50_p95_ms": (None, "<="), "users50_errors": (0, "<="),
+    "growth_early_ms": (None, "<="), "growth_late_ms": (None, "<="), "growth": (1.3, "<="),
+    "growth_cpu_early_ms": (None, "<="), "growth_cpu_late_ms": (None, "<="), "growth_cpu": (None, "<="),
 }
+# Against the stock bot: how many times better Career Coach must be.
+RATIO_GOALS: Dict[str, float] = {"single_p50_ms": 4.0, "users10_msg_s": 5.0}
 
 
-def python_speed_ms() -> float:
-    """Milliseconds for a fixed pure-Python workload, best of 3: how fast this machine is right now.
-
-    Shared and virtual machines vary from minute to minute (the same build measured 10 and 15 ms of
-    Rasa CPU per message a few minutes apart here); this number tells runs on a slow spell apart.
-    """
-    def once() -> float:
-        began, total = time.perf_counter(), 0
-        for number in range(300_000):
-            total += len(str(number * 7))
-        return (time.perf_counter() - began) * 1000
-
-    return min(once() for _ in range(3))
-
-
-def train_seconds(settings: Settings) -> float:
-    """Time a full `rasa train --force` into a temporary folder (the project's model is untouched)."""
+def train(settings: Settings) -> Dict[str, float]:
+    """Time a full `rasa train --force` into a temporary folder (the project's model is untouched):
+    wall-clock seconds, and CPU seconds (less sensitive to a busy machine)."""
     with tempfile.TemporaryDirectory() as out:
-        began = time.monotonic()
+        began, cpu = time.monotonic(), children_cpu_s()
         subprocess.run([str(BIN / "rasa"), "train", "--force", "--out", out, "--fixed-model-name", "bench"],
                        cwd=ROOT, env=child_environment(settings), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
-        return time.monotonic() - began
+        return {"train_s": time.monotonic() - began, "train_cpu_s": children_cpu_s() - cpu}
 
 
-def _group(process: subprocess.Popen) -> List[Tuple[Path, List[str]]]:
-    """/proc entries (folder, stat fields after the name) of ``process``'s group (it leads a session)."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if len(fields) > 12 and int(fields[2]) == process.pid:  # field 5 of /proc/<pid>/stat: pgrp
-            members.append((stat.parent, fields))
-    return members
-
-
-def rss_mb(process: subprocess.Popen) -> float:
-    """Resident memory (VmRSS) of ``process`` and everything in its process group."""
-    total_kb = 0
-    for folder, _ in _group(process):
-        try:
-            total_kb += next(int(line.split()[1]) for line in (folder / "status").read_text().splitlines()
-                             if line.startswith("VmRSS:"))
-        except (OSError, StopIteration):
-            continue
-    return total_kb / 1024
-
-
-def cpu_s(process: subprocess.Popen) -> float:
-    """CPU seconds (user + system) used so far by ``process``'s group: robust to a busy machine."""
-    return sum(int(f[11]) + int(f[12]) for _, f in _group(process)) / os.sysconf("SC_CLK_TCK")
-
-
-def say(session: requests.Session, url: str, sender: str, text: str) -> float:
-    """Send one message; return its latency in ms (raises unless the bot answered)."""
-    began = time.perf_counter()
-    reply = session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
-    elapsed = (time.perf_counter() - began) * 1000
-    reply.raise_for_status()
-    if not reply.json():
-        raise RuntimeError(f"no reply to {text!r}")
-    return elapsed
-
-
-def wait_for_first_answer(url: str, process: subprocess.Popen, began: float, timeout: float = 180) -> float:
-    session = requests.Session()
-    while time.monotonic() - began < timeout:
-        if process.poll() is not None:
-            raise RuntimeError("the Rasa server exited while starting")
-        try:
-            say(session, url, "bench-ready", "hi")
-            return time.monotonic() - began
-        except (requests.RequestException, RuntimeError):
-            time.sleep(0.05)
-    raise RuntimeError(f"no answer within {timeout} s")
-
-
-def percentile(values: List[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-def load(url: str, users: int, per_user: int, max_s: float) -> Dict[str, float]:
-    """``users`` threads, each one conversation of up to ``per_user`` messages, for at most ``max_s``."""
-    latencies: List[float] = []
-    lock = threading.Lock()
-    deadline = time.monotonic() + max_s
-
-    def user(number: int) -> None:
-        session, mine = requests.Session(), []
-        for k in range(per_user):
-            if time.monotonic() > deadline:
-                break
-            sender = f"bench-{users}-{number}-{k // 25}"  # a new conversation every 25 messages
-            mine.append(say(session, url, sender, QUESTIONS[(number + k) % len(QUESTIONS)]))
-        with lock:
-            latencies.extend(mine)
-
-    began = time.monotonic()
-    with ThreadPoolExecutor(users) as pool:
-        list(pool.map(user, range(users)))
-    wall = time.monotonic() - began
-    return {"msg_s": len(latencies) / wall, "p50_ms": statistics.median(latencies),
-            "p95_ms": percentile(latencies, 0.95), "messages": len(latencies)}
-
-
-def measure(base: Settings, skip_train: bool) -> Dict[str, Any]:
-    """The measures, on servers with ``base``'s settings, free ports and a temporary state folder."""
-    results: Dict[str, Any] = {"python_ms": python_speed_ms()}
-    if not skip_train:
-        print("training (rasa train --force) ...", flush=True)
-        results["train_s"] = train_seconds(base)
-    folder = Path(tempfile.mkdtemp(prefix="career-coach-bench-"))
-    settings = replace(base, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=0,
-                       state_dir=folder)
-    print("starting the action server and the Rasa server ...", flush=True)
+@contextmanager
+def career_coach(settings: Settings) -> Iterator[Bot]:
+    """Career Coach's action server and Rasa server, started together as `make run` starts them."""
     began = time.monotonic()
     actions = start(action_server_command(settings), settings, "actions")
     rasa = start(rasa_server_command(settings), settings, "rasa")
     try:
         wait_until_up(f"{settings.action_url}/health", actions, 60, "the action server")
-        results["ready_s"] = wait_for_first_answer(settings.rasa_url, rasa, began)
-        session = requests.Session()
-        for text in QUESTIONS[:5]:  # warm-up, not measured
-            say(session, settings.rasa_url, "bench-warm", text)
-        print(f"single user: {SINGLE_USER_MESSAGES} messages ...", flush=True)
-        cpu_before = (cpu_s(rasa), cpu_s(actions))
-        single = [say(session, settings.rasa_url, f"bench-1-{i // 25}", QUESTIONS[i % len(QUESTIONS)])
-                  for i in range(SINGLE_USER_MESSAGES)]
-        results["rasa_cpu_ms_msg"] = (cpu_s(rasa) - cpu_before[0]) * 1000 / len(single)
-        results["action_cpu_ms_msg"] = (cpu_s(actions) - cpu_before[1]) * 1000 / len(single)
-        results["single_p50_ms"] = statistics.median(single)
-        results["single_p95_ms"] = percentile(single, 0.95)
-        for users, per_user in ((10, 30), (50, 10)):
-            print(f"{users} users at once ...", flush=True)
-            for key, value in load(settings.rasa_url, users, per_user, max_s=60).items():
-                results[f"users{users}_{key}"] = value
-        results["rasa_rss_mb"] = rss_mb(rasa)
-        results["action_rss_mb"] = rss_mb(actions)
+        bot = Bot("Career Coach", settings.rasa_url, {"rasa": rasa, "action": actions})
+        bot.ready_s = wait_for_first_answer(bot, began)
+        yield bot
     finally:
         stop(rasa)
         stop(actions)
+
+
+def single_user(bot: Bot) -> Dict[str, float]:
+    """One user after a warm-up: latency, and each server's CPU time per message."""
+    session = requests.Session()
+    for text in QUESTIONS[:5]:  # warm-up, not measured
+        say(session, bot, "bench-warm", text)
+    before = {role: cpu_s(process) for role, process in bot.processes.items()}
+    single = [say(session, bot, f"bench-1-{i // 25}", QUESTIONS[i % len(QUESTIONS)])
+              for i in range(SINGLE_USER_MESSAGES)]
+    results = {f"{role}_cpu_ms_msg": (cpu_s(process) - before[role]) * 1000 / len(single)
+               for role, process in bot.processes.items()}
+    return {**results, "single_p50_ms": statistics.median(single), "single_p95_ms": percentile(single, 0.95)}
+
+
+def many_users(count: int, per_user: int) -> Callable[[Bot], Dict[str, float]]:
+    def phase(bot: Bot) -> Dict[str, float]:
+        return {f"users{count}_{key}": value for key, value in users(bot, count, per_user, max_s=60).items()}
+    return phase
+
+
+# (what, how, also measured on the stock bot)
+PHASES: List[Tuple[str, Callable[[Bot], Dict[str, float]], bool]] = [
+    ("single user", single_user, True), ("10 users at once", many_users(10, 30), True),
+    ("50 users at once", many_users(50, 10), False), ("one 400-turn conversation", growth, True),
+]
+
+
+def measure(base: Settings, skip_train: bool, vs_vanilla: bool) -> Dict[str, Dict[str, Any]]:
+    """Every measure on Career Coach (and the stock bot), on free ports and a temporary state folder;
+    with the stock bot, each phase runs on one bot, then the other, while both servers are up."""
+    results: Dict[str, Dict[str, Any]] = {"ours": {"python_ms": python_speed_ms()}}
+    if vs_vanilla:
+        meta = vanilla.prepare()
+        results["vanilla"] = {"python_ms": results["ours"]["python_ms"], "trained": meta["trained"],
+                              "train_s": meta["train_s"], "train_cpu_s": meta["train_cpu_s"]}  # trained once
+    if not skip_train:
+        print("training (rasa train --force) ...", flush=True)
+        results["ours"].update(train(base))
+    folder = Path(tempfile.mkdtemp(prefix="career-coach-bench-"))
+    settings = replace(base, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=0,
+                       state_dir=folder)
+    print("starting the servers ...", flush=True)
+    with ExitStack() as running:
+        bots = {"ours": running.enter_context(career_coach(settings))}
+        if vs_vanilla:
+            bots["vanilla"] = running.enter_context(vanilla.serve(settings))
+        for label, phase, both in PHASES:
+            for key, bot in bots.items() if both else [("ours", bots["ours"])]:
+                print(f"{bot.name}: {label} ...", flush=True)
+                results[key].update(phase(bot))
+        after = python_speed_ms()
+        for key, bot in bots.items():
+            results[key].update({"ready_s": bot.ready_s, "python_ms_after": after})
+            results[key].update({f"{role}_rss_mb": rss_mb(process) for role, process in bot.processes.items()})
+    shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
-def machine() -> Dict[str, Any]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal:"))
-    return {"nproc": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
-            "python": platform.python_version()}
+def _shown(value: Optional[float]) -> str:
+    if value is None or isinstance(value, int):
+        return "" if value is None else str(value)
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
 
 
-def table(results: Dict[str, Any]) -> str:
-    rows = [f"{'measure':<16}{'result':>10}{'target':>10}{'vanilla':>10}  ok"]
-    for name, (target, op, vanilla) in TARGETS.items():
-        if name not in results:
+def _ok(met: Optional[bool]) -> str:
+    return "" if met is None else "yes" if met else "NO"
+
+
+def _meets(value: float, target: float, op: str) -> bool:
+    return value <= target if op == "<=" else value >= target
+
+
+def table(ours: Dict[str, Any], stock: Optional[Dict[str, Any]] = None) -> str:
+    """The measures against their targets; with the stock bot's, how many times better ours is."""
+    head = f"{'measure':<18}{'ours':>10}{'target':>9}  ok"
+    rows = [head + (f"{'vanilla':>10}{'x better':>10}{'goal':>7}  ok" if stock else "")]
+    for name, (target, op) in TARGETS.items():
+        value, other = ours.get(name), (stock or {}).get(name)
+        if value is None and other is None:
             continue
-        value = results[name]
-        shown_target = "" if target == float("inf") else f"{op}{target:g}"
-        ok = "" if not shown_target else ("yes" if (value <= target if op == "<=" else value >= target) else "NO")
-        rows.append(f"{name:<16}{value:>10.1f}{shown_target:>10}{'' if vanilla is None else vanilla:>10}  {ok}")
+        met = None if target is None or value is None else _meets(value, target, op)
+        row = f"{name:<18}{_shown(value):>10}{'' if target is None else f'{op}{target:g}':>9}  {_ok(met):<3}"
+        if stock is not None:
+            better = None if None in (value, other) or name.startswith("python_ms") or not value else (
+                other / value if op == "<=" else value / other)
+            goal = RATIO_GOALS.get(name)
+            reached = None if goal is None or better is None else better >= goal
+            row += (f"{_shown(other):>10}{_shown(better):>10}{'' if goal is None else f'>={goal:g}':>7}"
+                    f"  {_ok(reached)}")
+        rows.append(row.rstrip())
     return "\n".join(rows)
+
+
+def save(record: Dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(record, indent=2), encoding="utf-8")
+    return path
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-train", action="store_true", help="do not time a training run")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--vs-vanilla", action="store_true", help="measure the stock `rasa init` bot alongside")
+    mode.add_argument("--soak", action="store_true", help="20,000 messages on the `make run` stack")
+    mode.add_argument("--scale-out", action="store_true", help="2 Rasa replicas against 1 behind nginx")
     args = parser.parse_args(argv)
-    results = measure(Settings.from_env(os.environ), args.skip_train)
-    record = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine(), "results": results}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(record, indent=2), encoding="utf-8")
-    print(f"\n{record['machine']}\n{table(results)}\n\nsaved to {path.relative_to(ROOT)}")
-    return 0
+    os.environ.update(BENCH_ENVIRONMENT)
+    if not args.soak:
+        os.environ[RATE_LIMIT] = "0"
+    base = Settings.from_env(os.environ)
+    record: Dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine(),
+                              "load_average_before": load_average()}
+    passed = True
+    if args.soak:
+        record["soak"] = soak.run(base)
+        shown, passed = soak.table(record["soak"]), soak.passed(record["soak"])
+    elif args.scale_out:
+        record["scale_out"] = scale.run(base)
+        shown = scale.table(record["scale_out"])
+    else:
+        measured = measure(base, args.skip_train, args.vs_vanilla)
+        record["results"] = measured["ours"]
+        if "vanilla" in measured:
+            record["vanilla"] = measured["vanilla"]
+        shown = table(measured["ours"], measured.get("vanilla"))
+    record["load_average_after"] = load_average()
+    path = save(record)
+    print(f"\n{record['machine']}, load average {record['load_average_before']:.2f} -> "
+          f"{record['load_average_after']:.2f}\n{shown}\n\nsaved to {path.relative_to(ROOT)}")
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
