@@ -19,23 +19,22 @@ With ``CAREER_COACH_SPEEDUPS=off`` (:data:`bot.speedups.ENABLED` False) it is Ru
 """
 from __future__ import annotations
 
-import operator
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Any, Deque, Dict, FrozenSet, List, Optional, Set, Text
+from typing import Any, Deque, Dict, FrozenSet, List, Optional, Set
 
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT
 
 from bot import speedups
+from bot.tracker import continues
 
 STATES_MEMO = "_career_coach_rule_states"  # tracker attribute: _StatesMemo
-SHOULD_NOT_BE_SET = "should_not_be_set"  # rasa.core.policies.rule_policy's marker
 
 
 @dataclass
@@ -48,18 +47,18 @@ class _StatesMemo:
 
 @dataclass(frozen=True)
 class _RuleIndex:
-    lookup: Dict[Text, Text]  # the table indexed (held, so never mistaken for another)
-    by_intent: Dict[Optional[Text], FrozenSet[Text]]  # None: rules whose last state names no intent
+    lookup: Dict[str, str]  # the table indexed (held, so never mistaken for another)
+    by_intent: Dict[Optional[str], FrozenSet[str]]  # None: rules whose last state names no intent
 
     @classmethod
-    def of(cls, policy: RulePolicy, lookup: Dict[Text, Text]) -> "_RuleIndex":
-        by_intent: Dict[Optional[Text], Set[Text]] = defaultdict(set)
+    def of(cls, policy: RulePolicy, lookup: Dict[str, str]) -> _RuleIndex:
+        by_intent: Dict[Optional[str], Set[str]] = defaultdict(set)
         for key in lookup:
             intent = policy._rule_key_to_state(key)[-1].get(USER, {}).get(INTENT)
             by_intent[intent if intent and intent != SHOULD_NOT_BE_SET else None].add(key)
         return cls(lookup, {intent: frozenset(keys) for intent, keys in by_intent.items()})
 
-    def candidates(self, state: State) -> FrozenSet[Text]:
+    def candidates(self, state: State) -> FrozenSet[str]:
         """The rules that can match ``state`` as the conversation's current state."""
         if not state.get(PREVIOUS_ACTION):
             return frozenset(self.lookup)
@@ -67,17 +66,12 @@ class _RuleIndex:
         return unnamed | self.by_intent.get(state.get(USER, {}).get(INTENT), frozenset())
 
 
-def _continues(seen: List[Event], events: List[Event]) -> bool:
-    """Whether ``events`` starts with the very event objects of ``seen``."""
-    return len(seen) <= len(events) and all(map(operator.is_, seen, events))
-
-
 def recent_states(tracker: DialogueStateTracker, domain: Domain, window: int) -> List[State]:
     """The last ``window`` of the states Rasa's ``domain.states_for_tracker_history`` gives (copies)."""
     events = tracker.applied_events()
     memo: Optional[_StatesMemo] = tracker.__dict__.get(STATES_MEMO)
     if (memo is None or memo.domain is not domain or memo.states.maxlen != window - 1
-            or not _continues(memo.seen, events)):
+            or not continues(memo.seen, events)):
         memo = _StatesMemo(domain, [], tracker.init_copy(), deque(maxlen=max(window - 1, 0)))
     for event in events[len(memo.seen):]:
         if isinstance(event, ActionExecuted):
@@ -108,7 +102,7 @@ class IncrementalRulePolicy(RulePolicy):
 
     def _prediction_states(self, tracker: DialogueStateTracker, domain: Domain,
                            use_text_for_last_user_input: bool = False,
-                           rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
+                           rule_only_data: Optional[Dict[str, Any]] = None) -> List[State]:
         if not speedups.ENABLED or not self._window:
             return super()._prediction_states(tracker, domain, use_text_for_last_user_input,
                                               rule_only_data)
@@ -116,11 +110,11 @@ class IncrementalRulePolicy(RulePolicy):
         self.featurizer._choose_last_user_input([states], use_text_for_last_user_input)
         return states
 
-    def _get_possible_keys(self, lookup: Dict[Text, Text], states: List[State]) -> Set[Text]:
+    def _get_possible_keys(self, lookup: Dict[str, str], states: List[State]) -> Set[str]:
         index = next((index for index in self._indexes if index.lookup is lookup), None)
         if not speedups.ENABLED or index is None or not states:
             return super()._get_possible_keys(lookup, states)
-        keys: Set[Text] = set(index.candidates(states[-1]))
+        keys: Set[str] = set(index.candidates(states[-1]))
         for turn, state in enumerate(reversed(states)):
             keys = {key for key in keys if self._is_rule_applicable(key, turn, state)}
         return keys

@@ -44,7 +44,7 @@ class _AppliedMemo:
     applied: List[Event]  # the fold's result so far
 
 
-def _continues(seen: List[Event], events: List[Event]) -> bool:
+def continues(seen: List[Event], events: List[Event]) -> bool:
     """Whether ``events`` starts with the very event objects of ``seen``."""
     return len(seen) <= len(events) and all(map(operator.is_, seen, events))
 
@@ -53,19 +53,19 @@ class ConversationTracker(DialogueStateTracker):
     """``DialogueStateTracker`` with an incremental ``applied_events`` and a copy without replay."""
 
     @classmethod
-    def adopt(cls, tracker: DialogueStateTracker) -> "ConversationTracker":
+    def adopt(cls, tracker: DialogueStateTracker) -> ConversationTracker:
         """``tracker`` itself, as a ConversationTracker (the subclass adds no state of its own)."""
         tracker.__class__ = cls
         return tracker  # type: ignore[return-value]
 
-    def init_copy(self) -> "ConversationTracker":
+    def init_copy(self) -> ConversationTracker:
         return self.adopt(super().init_copy())
 
     def applied_events(self) -> List[Event]:
         if not speedups.ENABLED or self.events.maxlen is not None:  # old events fall off the front
             return super().applied_events()
         events, memo = list(self.events), self.__dict__.get(APPLIED_MEMO)
-        if memo is None or not _continues(memo.seen, events):
+        if memo is None or not continues(memo.seen, events):
             memo = _AppliedMemo([], frozenset(), [])
         new = events[len(memo.seen):]
         loop_names = memo.loop_names | {e.name for e in new if isinstance(e, ActiveLoop) and e.name}
@@ -89,7 +89,7 @@ class ConversationTracker(DialogueStateTracker):
         self.__dict__[APPLIED_MEMO] = memo
         return list(applied)
 
-    def copy(self) -> "ConversationTracker":
+    def copy(self) -> ConversationTracker:
         if not speedups.ENABLED:
             return super().copy()  # replays through init_copy: a ConversationTracker too
         duplicate = self.init_copy()

@@ -1,9 +1,10 @@
 """`python -m ops.rasa_server <rasa arguments>`: Rasa's own command line, with Career Coach's guards.
 
 Exactly ``rasa <arguments>`` (``run``, ``shell``, ...), except that :func:`bot.speedups.install`
-(cheaper, equivalent versions of Rasa's hot spots; none with ``CAREER_COACH_SPEEDUPS=off``) and :func:`bot.guards.install` (a custom action
-that cannot run gets the user a polite reply) run first, in this process, with this process's
-settings (the same object the channels read through :func:`settings.process_settings`).
+(cheaper, equivalent versions of Rasa's hot spots; none with ``CAREER_COACH_SPEEDUPS=off``) and
+:func:`bot.guards.install` (a custom action that cannot run gets the user a polite reply) run first,
+in this process, with this process's settings (the same object the channels read through
+:func:`settings.process_settings`).
 
 For ``shell``, the terminal talks to Career Coach's REST channel (bot/channels/rest.py: its checks,
 a typed ``/feedback helpful`` as its payload) registered under Rasa's name "cmdline".

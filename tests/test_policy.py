@@ -115,9 +115,7 @@ def test_a_long_conversation_is_matched_on_a_window_of_states(policies) -> None:
     from bot.policy import STATES_MEMO
 
     ours, stock, domain = policies
-    tracker = None
-    for tracker in _walk(99, stock, domain):
-        pass
+    *_, tracker = _walk(99, stock, domain)  # the tracker once the walk has ended
     assert len(stock._prediction_states(tracker, domain)) > 3 * ours._window
     assert len(ours._prediction_states(tracker, domain)) == ours._window
     memo = tracker.__dict__[STATES_MEMO]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 

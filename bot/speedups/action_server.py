@@ -108,7 +108,7 @@ class _KeptSession:
     def __init__(self, session: Any) -> None:
         self.session = session
 
-    async def __aenter__(self) -> "_KeptSession":
+    async def __aenter__(self) -> _KeptSession:
         return self
 
     async def __aexit__(self, *_exc: Any) -> None:

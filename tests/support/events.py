@@ -30,7 +30,8 @@ def conversations() -> Dict[str, List[Any]]:
     listen = ActionExecuted("action_listen")
     turns = [user_says("salary?", "ask_salary", role="engineering manager"), ActionExecuted("action_answer_salary"),
              SlotSet("role", "engineering manager"), BotUttered(AVERAGE_SALARY), listen,
-             user_says("and a director?", "inform", role="engineering director"), ActionExecuted("action_answer_follow_up"),
+             user_says("and a director?", "inform", role="engineering director"),
+             ActionExecuted("action_answer_follow_up"),
              SlotSet("role", "engineering director"), BotUttered("..."), listen]
     return {
         "questions and follow-ups": [listen, *turns],
@@ -39,7 +40,8 @@ def conversations() -> Dict[str, List[Any]]:
                              user_says("project engineer", "inform", role="project engineer"),
                              ActionExecuted("path_plan_form"), SlotSet("current_role", "project engineer"),
                              SlotSet("requested_slot", "years_experience"), listen,
-                             user_says("what's a PMP?", "ask_certification"), ActionExecuted("action_answer_certification"),
+                             user_says("what's a PMP?", "ask_certification"),
+                             ActionExecuted("action_answer_certification"),
                              BotUttered("..."), ActionExecuted("path_plan_form"), listen, user_says("3", "inform"),
                              ActionExecuted("path_plan_form"), SlotSet("years_experience", 3.0),
                              ActiveLoop(None), SlotSet("requested_slot", None), listen, *turns],
