@@ -27,12 +27,12 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT
 
 from bot import speedups
-from bot.tracker import continues
+from bot.tracker import Mark
 
 STATES_MEMO = "_career_coach_rule_states"  # tracker attribute: _StatesMemo
 
@@ -40,7 +40,7 @@ STATES_MEMO = "_career_coach_rule_states"  # tracker attribute: _StatesMemo
 @dataclass
 class _StatesMemo:
     domain: Domain  # the domain the states were made with (held, so never mistaken for another)
-    seen: List[Event]  # the applied events replayed so far
+    seen: Mark  # the applied events replayed so far
     replay: DialogueStateTracker  # a tracker with exactly those events applied
     states: Deque[State]  # the state before each of the latest ActionExecuted among them
 
@@ -71,13 +71,13 @@ def recent_states(tracker: DialogueStateTracker, domain: Domain, window: int) ->
     events = tracker.applied_events()
     memo: Optional[_StatesMemo] = tracker.__dict__.get(STATES_MEMO)
     if (memo is None or memo.domain is not domain or memo.states.maxlen != window - 1
-            or not continues(memo.seen, events)):
-        memo = _StatesMemo(domain, [], tracker.init_copy(), deque(maxlen=max(window - 1, 0)))
-    for event in events[len(memo.seen):]:
+            or not memo.seen.continued_by(events)):
+        memo = _StatesMemo(domain, Mark(), tracker.init_copy(), deque(maxlen=max(window - 1, 0)))
+    for event in events[memo.seen.count:]:
         if isinstance(event, ActionExecuted):
             memo.states.append(domain._clean_state(domain.get_active_state(memo.replay)))
         memo.replay.update(event)
-    memo.seen = events
+    memo.seen = Mark.of(events)
     tracker.__dict__[STATES_MEMO] = memo
     states = [*memo.states, domain._clean_state(domain.get_active_state(memo.replay))]
     return [{part: dict(values) for part, values in state.items()} for state in states[-window:]]

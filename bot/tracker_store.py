@@ -4,10 +4,11 @@ Rasa 3.6's ``SQLTrackerStore`` reads and replays every event of the session on e
 counts the stored events again to find the new ones when it saves: about 40% of the Rasa server's
 CPU per message (profiled under ``make bench``). :class:`CachedSQLTrackerStore` keeps the tracker it
 last saved for each conversation. The next ``retrieve`` hands it out only when the database still
-holds exactly the rows that save left (same count, last event id and latest timestamp for the
-sender: one indexed query); a turn handled by another replica, an edit through Rasa's HTTP API, a turn that failed
-before saving or a new session all make it read the database, as Rasa does. Schema, dialects,
-full-tracker reads and the event broker are Rasa's own, so PostgreSQL replicas share it unchanged.
+holds exactly the rows that save left (same count, last event id and that row's timestamp for the
+sender: one query over the sender_id index and one row); a turn handled by another replica, an
+edit through Rasa's HTTP API, a turn that failed before saving or a new session all make it read
+the database, as Rasa does. Schema, dialects, full-tracker reads and the event broker are Rasa's
+own, so PostgreSQL replicas share it unchanged.
 The trackers it hands out are bot/tracker.py's :class:`~bot.tracker.ConversationTracker`.
 
 SQLite (the embedded default) gets one pooled connection and write-ahead logging: a commit no longer
@@ -40,7 +41,7 @@ from sqlalchemy.pool import QueuePool
 from bot import guards
 from bot.tracker import ConversationTracker
 
-Footprint = Tuple[int, Optional[int], Optional[float]]  # a sender's rows, last row id, latest timestamp
+Footprint = Tuple[int, Optional[int], Optional[float]]  # a sender's rows, last row id, its timestamp
 DEFAULT_CACHE_SIZE = 256  # conversations; a tracker of a long conversation is a few hundred KB
 UNREACHABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)  # down, restarting, busy
 
@@ -88,9 +89,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         events = self.SQLEvent.__table__
         self._insert = events.insert()
-        self._footprint = sa.select(
-            sa.func.count(events.c.id), sa.func.max(events.c.id), sa.func.max(events.c.timestamp),
-        ).where(events.c.sender_id == sa.bindparam("sender_id"))
+        of_sender = events.c.sender_id == sa.bindparam("sender_id")
+        last_id = sa.select(sa.func.max(events.c.id)).where(of_sender).scalar_subquery()
+        last_timestamp = sa.select(events.c.timestamp).where(events.c.id == last_id).scalar_subquery()
+        self._footprint = sa.select(sa.func.count(events.c.id), sa.func.max(events.c.id), last_timestamp
+                                    ).where(of_sender)  # from the sender_id index and one row
         if self.engine.dialect.name == "sqlite":
             self._use_pooled_wal_sqlite()
         else:

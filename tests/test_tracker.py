@@ -53,7 +53,11 @@ def test_applied_events_and_copies_are_rasa_s_when_only_new_events_are_folded(
         role, count = tracker.get_slot("role"), len(tracker.events)
         ours.update(SlotSet("role", "someone else"))  # a copy is a tracker of its own
         assert (tracker.get_slot("role"), len(tracker.events)) == (role, count)
-    assert tracker.__dict__[APPLIED_MEMO].seen == list(tracker.events), "the last call extended the fold"
+        assert ours.applied_events() == DialogueStateTracker.applied_events(ours), "the copy's own fold"
+    assert tracker.__dict__[APPLIED_MEMO].mark.count == len(tracker.events), "the last call extended the fold"
+    duplicate = tracker.copy()
+    assert duplicate.__dict__[APPLIED_MEMO].applied == tracker.applied_events(), "a copy goes on from the fold"
+    assert duplicate.__dict__[APPLIED_MEMO].applied is not tracker.__dict__[APPLIED_MEMO].applied
 
 
 def test_a_tracker_whose_events_are_replaced_is_folded_afresh() -> None:
@@ -91,3 +95,18 @@ def test_the_tracker_store_builds_conversation_trackers(tmp_path: Path, domain: 
     new, read_back = asyncio.run(scenario())
     assert type(new) is ConversationTracker and type(read_back) is ConversationTracker
     assert [e.as_dict() for e in read_back.events] == [e.as_dict() for e in new.events]
+
+
+def test_a_mark_is_continued_only_by_the_events_it_was_taken_of_plus_new_ones() -> None:
+    from rasa.shared.core.events import SlotSet
+
+    from bot.tracker import Mark
+
+    events = [SlotSet("role", str(number)) for number in range(6)]
+    mark = Mark.of(events[:4])
+    assert mark.continued_by(events[:4]) and mark.continued_by(events)
+    assert mark.after(events) == events[4:]
+    assert not mark.continued_by(events[:3]), "shorter"
+    assert not mark.continued_by([*events[:2], *events[3:]]), "one cut from the middle: the rest moved down"
+    assert not mark.continued_by([SlotSet("role", "0"), *events[1:]]), "replaced by equal, new events"
+    assert Mark().continued_by(events) and Mark().after(events) == events
