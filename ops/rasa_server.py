@@ -19,6 +19,8 @@ import gc
 import sys
 from typing import List
 
+import skops.io  # noqa: F401  before Rasa: its import looks each numpy ufunc up in every loaded module
+
 from bot import guards, speedups
 from settings import SettingsError, process_settings
 

@@ -82,6 +82,7 @@ def child_environment(settings: Settings) -> Dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SANIC_HOST", "127.0.0.1")  # the action server only talks to the Rasa server
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage reports (and no re-read of the model) unless asked
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env[SPEEDUPS] = "on" if settings.speedups else "off"  # settings given in code reach the servers too
     return env
