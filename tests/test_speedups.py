@@ -10,6 +10,8 @@ import pytest
 
 from tests.support.events import conversations, user_says
 
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+
 
 @pytest.fixture
 def installed() -> Iterator[Any]:
@@ -274,3 +276,15 @@ def test_the_tracker_sent_to_the_action_server_parses_to_what_json_gives() -> No
     tracker.update(user_says("naïve “quotes” \\ / \u0000 😀 " + "x" * 2000, "inform"))
     state = tracker.current_state(EventVerbosity.ALL)
     assert json.loads(encode_json(state)) == json.loads(json.dumps(state))
+
+
+def test_a_domain_is_empty_exactly_when_rasa_says_so(installed: Any) -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bot.speedups import domain, original
+
+    rasa_s = original(domain.EMPTY_DOMAIN)
+    ours = Domain.load(str(DOMAIN_FILE))
+    for each in (Domain.empty(), Domain.from_dict({}), ours, Domain.from_dict({"intents": ["greet"]})):
+        assert each.is_empty() is rasa_s(each)
+    assert Domain.empty().is_empty() and not ours.is_empty()

