@@ -4,7 +4,7 @@ store stops in the middle of conversations, then starts again.
 One stack of real servers with the scale-out stores: the Rasa server on Career Coach's cached SQL
 tracker store in PostgreSQL and Rasa's Redis lock store, the action server on the session's
 knowledge base. While a store is down, every user gets the polite "try again" reply (status 200, no
-trace, within the action timeout), over REST and socket.io; once it is back, the same conversations
+trace, within the action timeout), over REST, socket.io and Slack; once it is back, the same conversations
 go on with their context, and PostgreSQL holds every turn answered before the outage, once.
 
 Needs Debian's postgresql and redis-server (tests/support/services.py skips loudly without them).
@@ -29,6 +29,7 @@ from settings import ACTION_TIMEOUT as TIMEOUT_ENV
 from settings import REDIS_URL, TRACKER_PASSWORD, TRACKER_URL
 from tests.support.services import TRACKER_PASSWORD as PG_PASSWORD
 from tests.support.services import TRACKER_USER, Postgres, RedisServer, postgres, redis_server
+from tests.support.slack import FakeSlack, SlackUser, slack_environment
 from tests.support.socketio_client import SocketIOUser
 from tests.support.stack import Conversation, play, private_stack_settings, turn
 
@@ -45,21 +46,24 @@ class Stack:
     pg: Postgres
     redis: RedisServer
     rasa_url: str
+    slack: FakeSlack
 
 
 @pytest.fixture(scope="module")
-def running(trained_model: Path, knowledge_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def running(trained_model: Path, knowledge_db: str, slack_api: FakeSlack,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with ExitStack() as stack:
         pg = stack.enter_context(postgres())
         redis = stack.enter_context(redis_server())
         with pytest.MonkeyPatch.context() as env:  # the servers copy the environment when they start
             for name, value in {TRACKER_URL: pg.url("conversations", TRACKER_USER), TRACKER_PASSWORD: PG_PASSWORD,
-                                REDIS_URL: redis.url, TIMEOUT_ENV: str(ACTION_TIMEOUT)}.items():
+                                REDIS_URL: redis.url, TIMEOUT_ENV: str(ACTION_TIMEOUT),
+                                **slack_environment(slack_api)}.items():
                 env.setenv(name, value)
             settings = private_stack_settings(tmp_path_factory.mktemp("faults-running"), web_port=0)
             stack.enter_context(action_server(settings))
             stack.enter_context(rasa_server(settings))
-        yield Stack(pg, redis, settings.rasa_url)
+        yield Stack(pg, redis, settings.rasa_url, slack_api)
 
 
 def users(stack: Stack, name: str) -> List[Conversation]:
@@ -102,6 +106,9 @@ def test_tracker_store_stopped_mid_conversation(running: Stack) -> None:
         with SocketIOUser(running.rasa_url) as visitor:  # a new conversation, on the web widget's channel
             replies = visitor.say(ASKED, expect=UNAVAILABLE, timeout=ACTION_TIMEOUT + 2)
             assert [reply.get("text") for reply in replies] == [UNAVAILABLE]
+        colleague = SlackUser(f"{running.rasa_url}/webhooks/slack/webhook", running.slack, "U-pg-outage")
+        thread = colleague.say(ASKED, expect=UNAVAILABLE)  # a Slack user is told so in the thread
+        assert [post["text"] for post in thread] == [UNAVAILABLE]
     carried_on(people)
     assert stored(running.pg, people) == {user.sender: STORED for user in people}
 

@@ -23,6 +23,8 @@ What this subclass changes:
   400 (Rasa: 500); interactions other than buttons and menus are acknowledged and ignored.
 - The limits of every public channel (bot/channels/limits.py): control characters removed; empty
   or over-long messages, and senders over the rate limit, get a polite reply in the thread.
+- A conversation store that cannot be reached during a turn (bot/guards.py): the polite "try
+  again" in the thread (Rasa would answer from an empty conversation, or not at all).
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import guards
 from bot.channels import limits
 from bot.channels.ratings import RATINGS, answer_id_of, rating_payload
 
@@ -113,7 +116,7 @@ class CareerCoachSlackInput(SlackInput):
                                    base_url=self.slack_api_url)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        slack_webhook = super().blueprint(on_new_message)
+        slack_webhook = super().blueprint(guards.answer_store_faults(on_new_message))
 
         @slack_webhook.middleware("request")
         async def authenticate(request: Request) -> Optional[HTTPResponse]:
