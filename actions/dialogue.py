@@ -40,6 +40,7 @@ class Aspect:
     answer: Answer
     subjects: Tuple[str, ...] = ()  # kinds a follow-up ("what about X?") may re-ask it about
     repeatable: bool = True  # may a follow-up re-ask it about a new subject?
+    places: bool = False  # does its answer speak to a place or currency the article leaves out?
 
 
 ASPECTS: Dict[str, Aspect] = {
@@ -52,7 +53,7 @@ ASPECTS: Dict[str, Aspect] = {
     "ask_advice": Aspect(coaching.next_move, ("role", "discipline"), repeatable=False),
     "ask_reason": Aspect(coaching.reason, repeatable=False),
     "plan_path": Aspect(planner.plan_answer, ("role",), repeatable=False),
-    "ask_salary": Aspect(money.salary, ("role", "degree", "industry", "employer")),
+    "ask_salary": Aspect(money.salary, ("role", "degree", "industry", "employer"), places=True),
     "ask_outlook": Aspect(money.outlook),
     "ask_certification": Aspect(certifications.certification, ("role", "certification", "stage")),
     "ask_education": Aspect(education.education, ("degree",)),
@@ -75,11 +76,13 @@ ASPECTS: Dict[str, Aspect] = {
     "retrieve": Aspect(gaps.closest_statement, repeatable=False),
     "unsure": Aspect(gaps.unsure, repeatable=False),
     "origin_not_covered": Aspect(gaps.origin_not_covered, repeatable=False),
+    "place_not_covered": Aspect(gaps.place_not_covered, repeatable=False),
     "rephrase": Aspect(gaps.rephrase, repeatable=False),
     "out_of_scope": Aspect(gaps.out_of_scope, repeatable=False),
 }
 # Rows that are replies of the dialogue layer's own, not aspects a question can ask about.
-REPLIES = {"introduce", "not_me", "not_covered", "retrieve", "unsure", "rephrase", "out_of_scope", "origin_not_covered"}
+REPLIES = {"introduce", "not_me", "not_covered", "retrieve", "unsure", "rephrase", "out_of_scope", "origin_not_covered",
+           "place_not_covered"}
 QUESTIONS = set(ASPECTS) - REPLIES
 # What a bare subject asks about, when there is no earlier question to re-ask about it.
 DEFAULT_ASPECT: Dict[str, str] = {
@@ -231,8 +234,16 @@ def route(part: Context) -> List[Step]:
         Step(aspect if aspect in ASPECTS else "rephrase", part)]
     if part.mentioned_roles() and gaps.role_elsewhere(part):
         # "I'm a scrum master, can I become an EM?": the article has no path from there; say so first
-        return [Step("origin_not_covered", part)] + [replace(step, label=step.label or WHAT_IT_SAYS) for step in steps]
+        return [Step("origin_not_covered", part)] + said_anyway(steps)
+    if gaps.place_elsewhere(part) and not all(ASPECTS[step.aspect].places for step in steps):
+        # "and in Germany?" after "who do they report to?": the article says nothing by country
+        return [Step("place_not_covered", part)] + said_anyway([s for s in steps if s.aspect in QUESTIONS])
     return steps
+
+
+def said_anyway(steps: List[Step]) -> List[Step]:
+    """``steps`` after a "the article doesn't cover …" reply, labelled as what it does say."""
+    return [replace(step, label=step.label or WHAT_IT_SAYS) for step in steps]
 
 
 def not_covered(part: Context, topic: Optional[str]) -> List[Step]:

@@ -69,6 +69,17 @@ def role_elsewhere(ctx: Context) -> Optional[str]:
     return echo(ctx.entity("unknown_role")) if ctx.entity("unknown_role") else ctx.not_covered("profession")
 
 
+def place_elsewhere(ctx: Context) -> Optional[str]:
+    """A place or currency named in the message: the article's figures and paths are not by country."""
+    return ctx.not_covered("place") or ctx.not_covered("currency")
+
+
+def place_not_covered(ctx: Context) -> Reply:
+    """"And in Germany?" about anything but pay (whose answer says so itself)."""
+    place = place_elsewhere(ctx)
+    return Reply(f"The article doesn't say anything specific to {place}.", gap=f"place: {place}")
+
+
 def origin_not_covered(ctx: Context) -> Reply:
     """The article's paths start from engineering roles: one from elsewhere is not among them."""
     return Reply(f"The article doesn't cover a move from “{role_elsewhere(ctx)}”.",

@@ -169,3 +169,19 @@ async def test_a_degree_the_article_does_not_cover_is_named_as_such() -> None:
     text, slots, _ = await run("ask_education", entities={"not_covered": "degree:PhD"})
     assert "doesn't cover a PhD" in text and "MBA" in text
     assert slots["knowledge_gap"] == "degree: PhD"
+
+
+@pytest.mark.parametrize(
+    "intent, entities, slots, said",
+    [  # "and in Germany?" after "who do they report to?"; "the job market in India?"
+        ("inform", {"not_covered": "place:Germany"},
+         {"last_question": "ask_reports_to", "role": "engineering manager", "subject_kind": "role"},
+         "engineering director"),
+        ("ask_outlook", {"not_covered": "place:India", "role": "engineering manager"}, {}, "What it does say"),
+    ],
+)
+async def test_a_place_the_article_leaves_out_is_named_before_what_it_does_say(intent, entities, slots, said) -> None:
+    text, reply_slots, _ = await run(intent, entities=entities, slots=slots)
+    place = entities["not_covered"].partition(":")[2]
+    assert text.startswith(f"The article doesn't say anything specific to {place}.") and said in text
+    assert reply_slots["knowledge_gap"] == f"place: {place}"
