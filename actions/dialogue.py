@@ -154,7 +154,8 @@ def questions(ctx: Context) -> List[Context]:
     which is better?", "I'm a PM with 3 years in. What next?"), with the question's own intent when
     the NLU is surer of it than of the whole message's, unless the whole message is surely a question
     itself ("I've been a civil engineer for 3 years and want to manage, what should I do?" asks how
-    a civil engineer moves into management, not for a next step without that background).
+    a civil engineer moves into management, not for a next step without that background). Several
+    questions of which one is about the article: that one, and the others that tell a background.
     """
     parts = [replace(ctx.part(clause), intent=clause_aspect(clause)) for clause in ctx.clauses]
     if len(parts) < 2:
@@ -167,6 +168,8 @@ def questions(ctx: Context) -> List[Context]:
     answerable = [part for part in asked if part.intent in QUESTIONS]
     if len(asked) > 1 and len(answerable) > 1:
         return answerable
+    if len(asked) > 1 and answerable:  # "I'm a project engineer, an MBA: thoughts? also what do PMs make"
+        return [part for part in asked if part.intent in QUESTIONS or part.intent == "inform"]
     if len(asked) == 1 < len(parts) and asked[0].intent in QUESTIONS and asked[0].confidence > ctx.confidence \
             and not (ctx.intent in QUESTIONS and ctx.confidence >= SURE_OF_WHOLE):
         return [replace(ctx, intent=asked[0].intent)]  # the question, read with its background
@@ -232,8 +235,9 @@ def route(part: Context) -> List[Step]:
     aspect = asked_aspect(part)
     steps = follow_up(part) if aspect in ("inform", "nlu_fallback") else [
         Step(aspect if aspect in ASPECTS else "rephrase", part)]
-    if part.mentioned_roles() and gaps.role_elsewhere(part):
-        # "I'm a scrum master, can I become an EM?": the article has no path from there; say so first
+    if gaps.role_elsewhere(part) and (part.mentioned_roles() or aspect == "ask_discipline_move"):
+        # "I'm a scrum master, can I become an EM?", "I'm a chemical engineer, how do I get into
+        # management?": the article has no path from there; say so first
         return [Step("origin_not_covered", part)] + said_anyway(steps)
     if gaps.place_elsewhere(part) and not all(ASPECTS[step.aspect].places for step in steps):
         # "and in Germany?" after "who do they report to?": the article says nothing by country

@@ -90,6 +90,18 @@ CONVERSATIONS: Dict[str, Callable[[], List[Turn]]] = {
     "long tail: a fact no intent answers, found by retrieval": lambda: [
         turn("does the article say anything about ethics and safety regulations?", "safety"),
     ],
+    "a place after a question that is not about pay: said first, then what it does say": lambda: [
+        turn("what does an EM earn and who do they report to?", salary_average(), boss("engineering manager")),
+        turn("what about in germany?", "doesn't say anything specific to Germany", boss("engineering manager")),
+    ],
+    "a discipline the article has no path from is named as such before the paths it has": lambda: [
+        turn("been a chemical engineer 4 yrs, wanna get into management, what do i do",
+             "doesn't cover a move from “chemical engineer”", kb().discipline_moves()[0].moves_to[0]),
+    ],
+    "two questions, one about the article: the background is taken and the other is answered": lambda: [
+        turn("my boss says i should do an MBA, i'm a project engineer with 2 years. thoughts? also what do PMs make",
+             role_label("project engineer"), "no salary figure for a project manager", salary_average()),
+    ],
     "off-topic after a career answer still gets no career fact": lambda: [
         turn("how long does it take to become an engineering manager?", "years"),
         turn("how long should I boil an egg", "outside what I know", never=["Source:"]),
