@@ -32,6 +32,7 @@ TRACKER_URL = "CAREER_COACH_TRACKER_URL"
 TRACKER_PASSWORD = "CAREER_COACH_TRACKER_PASSWORD"
 REDIS_URL = "CAREER_COACH_REDIS_URL"
 REDIS_PASSWORD = "CAREER_COACH_REDIS_PASSWORD"
+LOCK_LEASE = "CAREER_COACH_LOCK_LEASE"
 ACTION_TIMEOUT = "CAREER_COACH_ACTION_TIMEOUT"
 MAX_MESSAGE = "CAREER_COACH_MAX_MESSAGE"
 MAX_BODY = "CAREER_COACH_MAX_BODY"
@@ -148,6 +149,7 @@ class Settings:
     tracker_password: str = _env("", TRACKER_PASSWORD, secret=True)
     redis_url: str = _env("", REDIS_URL, _redis_url, secret=True)
     redis_password: str = _env("", REDIS_PASSWORD, secret=True)
+    lock_lease: int = _env(4, LOCK_LEASE, _whole(0, 600))  # seconds; 0: Rasa's own Redis lock store
     action_timeout: float = _env(10.0, ACTION_TIMEOUT, _seconds)
     max_message: int = _env(5000, MAX_MESSAGE, _whole(1, 10**6))
     max_body: int = _env(2 * 1024 * 1024, MAX_BODY, _whole(1024, 10**9))

@@ -4,8 +4,9 @@ Conversations go to Rasa's SQL tracker store (cached between turns: bot/tracker_
 Embedded default: conversations in an SQLite file under the state folder, locks in memory.
 Scale-out: CAREER_COACH_TRACKER_URL (a PostgreSQL URL without the password) and
 CAREER_COACH_REDIS_URL (redis://host:port/db) switch to Rasa's SQL tracker store on PostgreSQL and
-its Redis lock store. Passwords come from CAREER_COACH_TRACKER_PASSWORD and
-CAREER_COACH_REDIS_PASSWORD and are written only as ${VAR} placeholders that Rasa expands.
+its Redis lock store with leased tickets (bot/lock_store.py; CAREER_COACH_LOCK_LEASE=0: Rasa's own).
+Passwords come from CAREER_COACH_TRACKER_PASSWORD and CAREER_COACH_REDIS_PASSWORD and are written
+only as ${VAR} placeholders that Rasa expands.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from settings import REDIS_PASSWORD, TRACKER_PASSWORD, Settings
 
 TRACKER_STORE_TYPE = "bot.tracker_store.CachedSQLTrackerStore"  # Rasa's SQL store, cached (see there)
+LOCK_STORE_TYPE = "bot.lock_store.LeasedRedisLockStore"  # a dead replica's lock ends with its lease
 LOCK_KEY_PREFIX = "careercoach"  # Rasa ignores a prefix that is not alphanumeric (no "_" or "-")
 
 
@@ -41,8 +43,11 @@ def lock_store(settings: Settings) -> Dict[str, Any]:
     if not settings.redis_url:
         return {"type": "in_memory"}
     url = urlparse(settings.redis_url)
-    store: Dict[str, Any] = {"type": "redis", "url": url.hostname or "localhost", "port": url.port or 6379,
+    store: Dict[str, Any] = {"type": LOCK_STORE_TYPE if settings.lock_lease else "redis",
+                             "url": url.hostname or "localhost", "port": url.port or 6379,
                              "db": int(url.path.strip("/") or 0), "key_prefix": LOCK_KEY_PREFIX}
+    if settings.lock_lease:
+        store["lease_seconds"] = settings.lock_lease
     if settings.redis_password:
         store["password"] = "${" + REDIS_PASSWORD + "}"
     return store

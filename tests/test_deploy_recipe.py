@@ -71,7 +71,7 @@ def test_replicas_use_the_shared_stores_through_bot_stores(compose: Dict[str, An
         assert (tracker["db"], tracker["username"]) == (pg_env["POSTGRES_DB"], pg_env["POSTGRES_USER"])
         assert tracker["password"] == "${" + stores.TRACKER_PASSWORD + "}"  # expanded by Rasa, never on disk
         assert rasa_env[stores.TRACKER_PASSWORD] == pg_env["POSTGRES_PASSWORD"]
-        assert (lock["type"], lock["url"], lock["port"]) == ("redis", "redis", 6379)
+        assert (lock["type"], lock["url"], lock["port"]) == (stores.LOCK_STORE_TYPE, "redis", 6379)
         assert "6379" in redis["command"]
         action = urlparse(config["action_endpoint"]["url"])
         assert (action.hostname, action.port) == ("actions", 5055)
