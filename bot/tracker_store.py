@@ -4,8 +4,10 @@ Rasa 3.6's ``SQLTrackerStore`` reads and replays every event of the session on e
 counts the stored events again to find the new ones when it saves: about 40% of the Rasa server's
 CPU per message (profiled under ``make bench``). :class:`CachedSQLTrackerStore` keeps the tracker it
 last saved for each conversation. The next ``retrieve`` hands it out only when the database still
-holds exactly the rows that save left (same count, last event id and that row's timestamp for the
-sender: one query over the sender_id index and one row); a turn handled by another replica, an
+holds exactly the rows that save left: the sender's last row has the same id and timestamp (one
+query over the sender_id index and one row, the same cost at any length of conversation; rows are
+only ever appended, by Rasa's store as by this one, or whole conversations deleted by ops/purge.py,
+and a reused SQLite row id comes with a new timestamp); a turn handled by another replica, an
 edit through Rasa's HTTP API, a turn that failed before saving or a new session all make it read
 the database, as Rasa does. Schema, dialects, full-tracker reads and the event broker are Rasa's
 own, so PostgreSQL replicas share it unchanged.
@@ -41,7 +43,7 @@ from sqlalchemy.pool import QueuePool
 from bot import guards
 from bot.tracker import ConversationTracker
 
-Footprint = Tuple[int, Optional[int], Optional[float]]  # a sender's rows, last row id, its timestamp
+Footprint = Tuple[Optional[int], Optional[float]]  # a sender's last row: its id and timestamp
 DEFAULT_CACHE_SIZE = 256  # conversations; a tracker of a long conversation is a few hundred KB
 UNREACHABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)  # down, restarting, busy
 
@@ -92,8 +94,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         of_sender = events.c.sender_id == sa.bindparam("sender_id")
         last_id = sa.select(sa.func.max(events.c.id)).where(of_sender).scalar_subquery()
         last_timestamp = sa.select(events.c.timestamp).where(events.c.id == last_id).scalar_subquery()
-        self._footprint = sa.select(sa.func.count(events.c.id), sa.func.max(events.c.id), last_timestamp
-                                    ).where(of_sender)  # from the sender_id index and one row
+        self._footprint = sa.select(last_id, last_timestamp)  # from the sender_id index and one row
         if self.engine.dialect.name == "sqlite":
             self._use_pooled_wal_sqlite()
         else:
@@ -117,8 +118,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             cursor.close()
 
     def _footprint_of(self, session: Any, sender_id: str) -> Footprint:
-        rows, last_id, latest = session.execute(self._footprint, {"sender_id": sender_id}).one()
-        return int(rows), last_id, latest
+        last_id, timestamp = session.execute(self._footprint, {"sender_id": sender_id}).one()
+        return last_id, timestamp
 
     def _remember(self, sender_id: str, entry: _Entry) -> None:
         self._entries[sender_id] = entry

@@ -101,6 +101,20 @@ def test_edited_timestamps_are_noticed(domain: Domain, tmp_path: Path) -> None:
     assert run(store.retrieve("u4")) is not saved
 
 
+def test_a_conversation_purged_and_begun_again_elsewhere_is_read_from_the_database(
+        domain: Domain, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    one, two = sqlite_store(CachedSQLTrackerStore, domain, db), sqlite_store(CachedSQLTrackerStore, domain, db)
+    run(play_turn(one, "u6", "one"))
+    run(play_turn(one, "u6", "two"))
+    with sqlite3.connect(db) as connection:  # ops/purge.py removes whole conversations
+        connection.execute("DELETE FROM events WHERE sender_id = 'u6'")
+    for text in ("again", "and again"):  # as many rows as before; SQLite hands out the freed row ids
+        run(play_turn(two, "u6", text))
+    texts = [event.text for event in run(one.retrieve("u6")).events if isinstance(event, UserUttered)]
+    assert texts == ["again", "and again"]
+
+
 def test_a_new_session_is_stored_as_rasa_stores_it(domain: Domain, tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     store = sqlite_store(CachedSQLTrackerStore, domain, db)
