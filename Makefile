@@ -1,6 +1,8 @@
 # Career Coach — `make run` and `make test` do all set-up themselves; each step reruns only when
 # its inputs changed (make's own timestamps, plus stamp files).
 SHELL := /bin/bash
+# Rasa's usage reports stay off unless the environment turns them on (the servers: ops/servers.py).
+export RASA_TELEMETRY_ENABLED ?= false
 .DEFAULT_GOAL := help
 
 VENV      := .venv
