@@ -16,6 +16,7 @@ process list, the command line the launcher logs, or a file.
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from typing import List
 
@@ -23,6 +24,10 @@ import skops.io  # noqa: F401  before Rasa: its import looks each numpy ufunc up
 
 from bot import guards, speedups
 from settings import SettingsError, process_settings
+
+# skops imports numpy.distutils, whose log module swaps the root logger's class for its own: Rasa's root
+# logger lines ("Starting Rasa server on ...") went raw to stdout (the shell's terminal), not to the log.
+logging.root.__class__ = logging.RootLogger
 
 
 def with_api(argv: List[str], token: str) -> List[str]:

@@ -7,21 +7,23 @@ server (REST, socket.io for the demo page's origin, Slack posting to a fake Slac
 page. Each test talks to it under sender ids of its own. The tests of the HTTP API and of an action
 server that is down or hung share a lone Rasa server (tests/support/stack.py: lone_rasa). Tests
 that need servers of their own (a restart, another tracker store, `make shell`, a cluster, a broken
-start) start them.
+start) start them. The whole suite runs on two pytest-xdist workers; each session server starts on
+one of them only (tests/support/parallel.py).
 """
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterator
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
 
 import pytest
 
-from knowledge.build import build
 from ops.servers import stack
 from settings import CORS, DB_URL, ROOT, SOCKET_URL, Settings, process_settings
+from tests.support import parallel
 from tests.support.services import environment
 from tests.support.slack import FakeSlack, fake_slack, slack_environment
 from tests.support.stack import Conversation, LoneRasa, lone_rasa, private_stack_settings
@@ -31,12 +33,22 @@ if TYPE_CHECKING:
     from rasa.shared.importers.importer import TrainingDataImporter
 
 MODEL = Settings().model
+SPEEDUPS_ON, SPEEDUPS_OFF = "speedups on", "speedups off"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if parallel.runs_tests(config):  # not in xdist's controller, which only hands the tests out
+        import skops.io  # noqa: F401  before Rasa: its import looks each numpy ufunc up in every loaded module
+
+        logging.root.__class__ = logging.RootLogger  # as in ops/rasa_server.py: numpy.distutils swapped it
 
 
 @pytest.fixture(scope="session", autouse=True)
 def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a freshly built KB, exported as CAREER_COACH_DB_URL for the whole session (this
     process's settings are read again from it; the servers the tests start inherit it)."""
+    from knowledge.build import build
+
     url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
     previous = os.environ.get(DB_URL)
     os.environ[DB_URL] = url
@@ -127,15 +139,44 @@ def rasa_s_own_stack(trained_model: Path, knowledge_db: str, tmp_path_factory: p
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked ``speedups_on_and_off`` run with the speed-ups on, then against Rasa's own code."""
     if metafunc.definition.get_closest_marker("speedups_on_and_off") and "speedups" in metafunc.fixturenames:
-        metafunc.parametrize("speedups", ["speedups on", "speedups off"], indirect=True)
+        metafunc.parametrize("speedups", [SPEEDUPS_ON, SPEEDUPS_OFF], indirect=True)
 
 
 @pytest.fixture
 def speedups(request: pytest.FixtureRequest) -> bool:
-    return getattr(request, "param", "speedups on") == "speedups on"
+    return getattr(request, "param", SPEEDUPS_ON) == SPEEDUPS_ON
+
+
+def stack_fixture(speedups: bool) -> str:
+    """The session fixture whose stack a ``conversation`` talks to."""
+    return "bot_stack" if speedups else "rasa_s_own_stack"
 
 
 @pytest.fixture
 def conversation(request: pytest.FixtureRequest, speedups: bool) -> Conversation:
     """A new user talking to the running bot (to Rasa's own code, in the marked tests' second run)."""
-    return Conversation(request.getfixturevalue("bot_stack" if speedups else "rasa_s_own_stack"))
+    return Conversation(request.getfixturevalue(stack_fixture(speedups)))
+
+
+def conversation_stack(item: pytest.Item) -> Optional[str]:
+    """The stack fixture ``item``'s ``conversation`` asks for when it runs (none without one)."""
+    if "conversation" not in item.fixturenames:
+        return None
+    params = getattr(item, "callspec", None)
+    return stack_fixture((params.params if params else {}).get("speedups", SPEEDUPS_ON) == SPEEDUPS_ON)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    if getattr(config.option, "loadgroup", False):  # an xdist worker of `--dist loadgroup`
+        parallel.group_items(items, conversation_stack)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> Optional[int]:
+    return parallel.workers(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    return parallel.scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None

@@ -9,6 +9,7 @@ per-intent report and fails the build when aspect accuracy or entity F1 drops be
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import yaml
 from rapidfuzz import fuzz, process
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
 
 from actions.context import Context
 from actions.dialogue import aspects_asked
@@ -25,7 +27,6 @@ from actions.dialogue import aspects_asked
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "tests" / "nlu_heldout.yml"
 BLIND = ROOT / "tests" / "eval" / "blind" / "in_domain.yml"  # written by someone who saw neither data nor bot
-TRAINING = ROOT / "data" / "nlu"
 EVALUATION = sorted((ROOT / "tests" / "eval").rglob("*.yml"))
 # 565 held-out phrasings, compound, paragraph-long and elliptical ones among them.
 ASPECT_ACCURACY = 0.93
@@ -43,9 +44,15 @@ def annotated(message) -> Set[Entity]:
 Row = Tuple[str, List[str], List[str], Set[Entity], Set[Entity]]
 
 
+@functools.cache
+def examples_in(path: Path) -> Tuple[Message, ...]:
+    """The NLU examples of ``path`` as Rasa reads them (seconds a file: read once per session)."""
+    return tuple(load_data(str(path)).intent_examples)
+
+
 def understood(agent, path: Path) -> List[Row]:
     """(text, gold aspects, understood aspects, gold entities, found entities) per example."""
-    examples = load_data(str(path)).intent_examples
+    examples = examples_in(path)
     labels = {label for message in examples for label, _ in annotated(message)}
 
     async def parse_all() -> list:
@@ -70,19 +77,20 @@ def normalized(text: str) -> str:
 
 def evaluation_texts() -> List[str]:
     """Every held-out and evaluation message (the NLU file, and the YAML lists under tests/eval)."""
-    texts = [m.get("text") for m in load_data(str(HELDOUT)).intent_examples]
+    texts = [m.get("text") for m in examples_in(HELDOUT)]
     for path in EVALUATION:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         if "nlu" in document:
-            texts += [m.get("text") for m in load_data(str(path)).intent_examples]
+            texts += [m.get("text") for m in examples_in(path)]
         else:
             texts += [text for group in document.values() for items in group.values() for text in items]
     return texts
 
 
-def test_evaluation_messages_are_not_in_training_data() -> None:
-    """No held-out or evaluation message, nor a near-copy of one, may be trained on."""
-    training = [normalized(m.get("text")) for m in load_data(str(TRAINING)).intent_examples]
+def test_evaluation_messages_are_not_in_training_data(project_data) -> None:
+    """No held-out or evaluation message, nor a near-copy of one, may be trained on (the NLU data of
+    data/ as `rasa train` reads it: the session's importer)."""
+    training = [normalized(m.get("text")) for m in project_data.get_nlu_data().intent_examples]
     near_copies = {}
     for text in {normalized(text) for text in evaluation_texts()}:
         match = process.extractOne(text, training, scorer=fuzz.ratio, score_cutoff=NEAR_COPY)

@@ -6,13 +6,14 @@ import queue
 import threading
 import time
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import socketio
 
 logging.getLogger("engineio.client").setLevel(logging.CRITICAL)  # "packet queue is empty" on disconnect
 
 QUIET = 0.5  # seconds without a new reply: the bot has finished answering
+Expected = Union[str, Sequence[str], None]
 
 
 class SocketIOUser:
@@ -37,23 +38,34 @@ class SocketIOUser:
     def __exit__(self, *exc: Any) -> None:
         self.client.disconnect()
 
-    def say(self, text: str, expect: Optional[str] = None, timeout: float = 30) -> List[Dict[str, Any]]:
-        """Send ``text``; the replies, once one contains ``expect`` (or the bot has gone quiet)."""
+    def say(self, text: str, expect: Expected = None, timeout: float = 30) -> List[Dict[str, Any]]:
+        """Send ``text``; the replies, once one contains ``expect`` (or one of several) or, without
+        it, once the bot has gone quiet."""
         return self.emit_raw({"message": text, "session_id": self.session_id}, expect, timeout)
 
-    def emit_raw(self, data: Any, expect: Optional[str] = None, timeout: float = 30) -> List[Dict[str, Any]]:
+    def emit_raw(self, data: Any, expect: Expected = None, timeout: float = 30) -> List[Dict[str, Any]]:
         self.client.emit("user_uttered", data)
+        expected = (expect,) if isinstance(expect, str) else tuple(expect or ())
         replies: List[Dict[str, Any]] = []
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            wait = deadline - time.monotonic() if not replies or expect else QUIET
+            wait = deadline - time.monotonic() if not replies or expected else QUIET
             try:
                 replies.append(self.replies.get(timeout=max(0.01, min(wait, deadline - time.monotonic()))))
             except queue.Empty:
-                if replies and not expect:
+                if replies and not expected:
                     return replies
                 continue
-            if expect and expect in (replies[-1].get("text") or ""):
+            if any(text in (replies[-1].get("text") or "") for text in expected):
                 return replies
         raise AssertionError(f"no reply{' containing ' + repr(expect) if expect else ''} within {timeout:.0f} s; "
                              f"got {replies}")
+
+    def pending(self) -> List[Dict[str, Any]]:
+        """The replies still to come, once the bot has gone quiet (none, for a turn fully answered)."""
+        found: List[Dict[str, Any]] = []
+        while True:
+            try:
+                found.append(self.replies.get(timeout=QUIET))
+            except queue.Empty:
+                return found
