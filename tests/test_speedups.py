@@ -288,3 +288,25 @@ def test_a_domain_is_empty_exactly_when_rasa_says_so(installed: Any) -> None:
     for each in (Domain.empty(), Domain.from_dict({}), ours, Domain.from_dict({"intents": ["greet"]})):
         assert each.is_empty() is rasa_s(each)
     assert Domain.empty().is_empty() and not ours.is_empty()
+
+
+@pytest.mark.parametrize("data, valid", [
+    ({"entity": "role", "value": "cto"}, True), ({"entity": "role"}, True), ({"entity": "role", "role": "goal"}, True),
+    ({"entity": "role", "value": 3}, True), ({"entity": "role", "value": ["cto"]}, False),
+    ({"value": "cto"}, False), ("role", False),
+])
+def test_training_data_is_checked_as_rasa_checks_it(installed: Any, data: Any, valid: bool) -> None:
+    from rasa.shared.nlu.training_data.schemas import data_schema
+    from rasa.shared.utils import validation
+    from rasa.shared.utils.validation import SchemaValidationError
+
+    from bot.speedups import original, training_data
+
+    def outcome(check: Any) -> Any:
+        try:
+            return check(data, data_schema.entity_dict_schema())
+        except SchemaValidationError as error:
+            return str(error)
+
+    ours, rasa_s = outcome(validation.validate_training_data), outcome(original(training_data.SCHEMA_VALIDATORS))
+    assert ours == rasa_s and (ours is None) is valid

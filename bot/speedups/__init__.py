@@ -57,11 +57,11 @@ _originals: Dict[Tuple[str, str], Any] = {}  # (owner, attribute) -> Rasa's own,
 
 
 def patches() -> Tuple[Patch, ...]:
-    from bot.speedups import action_server, domain, events, graph, heap
+    from bot.speedups import action_server, domain, events, graph, heap, training_data
 
     return (graph.SEQUENTIAL_RUNS, events.EVENT_TYPE_CACHE, action_server.RESULT_CHECK,
             action_server.KEPT_SESSIONS, action_server.WINDOWED_TRACKER, heap.HEAP_FROZEN,
-            domain.EMPTY_DOMAIN)
+            domain.EMPTY_DOMAIN, training_data.SCHEMA_VALIDATORS)
 
 
 def install(enabled: bool = True) -> List[str]:
