@@ -16,18 +16,15 @@ process list, the command line the launcher logs, or a file.
 from __future__ import annotations
 
 import gc
-import logging
 import sys
 from typing import List
 
-import skops.io  # noqa: F401  before Rasa: its import looks each numpy ufunc up in every loaded module
+from bot import preload
 
-from bot import guards, speedups
-from settings import SettingsError, process_settings
+preload.before_rasa()
 
-# skops imports numpy.distutils, whose log module swaps the root logger's class for its own: Rasa's root
-# logger lines ("Starting Rasa server on ...") went raw to stdout (the shell's terminal), not to the log.
-logging.root.__class__ = logging.RootLogger
+from bot import guards, speedups  # noqa: E402  after the preload
+from settings import SettingsError, process_settings  # noqa: E402
 
 
 def with_api(argv: List[str], token: str) -> List[str]:

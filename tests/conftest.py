@@ -13,7 +13,6 @@ one of them only (tests/support/parallel.py).
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 from contextlib import ExitStack
 from pathlib import Path
@@ -38,9 +37,9 @@ SPEEDUPS_ON, SPEEDUPS_OFF = "speedups on", "speedups off"
 
 def pytest_configure(config: pytest.Config) -> None:
     if parallel.runs_tests(config):  # not in xdist's controller, which only hands the tests out
-        import skops.io  # noqa: F401  before Rasa: its import looks each numpy ufunc up in every loaded module
+        from bot import preload
 
-        logging.root.__class__ = logging.RootLogger  # as in ops/rasa_server.py: numpy.distutils swapped it
+        preload.before_rasa()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -53,6 +53,23 @@ def _resolve(path: str) -> Any:
     return found
 
 
+def schema_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
+    """Whether a value is valid under the JSON schema ``schema``, compiled once to Python by
+    fastjsonschema (about 25x faster than jsonschema's validators)."""
+    import fastjsonschema
+
+    validate = fastjsonschema.compile(schema)
+
+    def is_valid(value: Any) -> bool:
+        try:
+            validate(value)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return is_valid
+
+
 _originals: Dict[Tuple[str, str], Any] = {}  # (owner, attribute) -> Rasa's own, while patched
 
 

@@ -24,7 +24,7 @@ import functools
 import itertools
 from typing import Any, Callable, Dict
 
-from bot.speedups import Patch
+from bot.speedups import Patch, schema_check
 
 EVENTS_WINDOW = 120  # events of the session sent with each action call (a turn is 6 to 8)
 KEEPALIVE_S = 2.0  # below Sanic's 5 s keep-alive on the action server: no request on a closing socket
@@ -32,27 +32,13 @@ KEEPALIVE_S = 2.0  # below Sanic's 5 s keep-alive on the action server: no reque
 
 def fast_action_result_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
     """A check that is True only for results ``schema`` accepts (False means: ask jsonschema)."""
-    import fastjsonschema
-
-    def compile(part: Dict[str, Any]) -> Callable[[Any], bool]:
-        validate = fastjsonschema.compile(part)
-
-        def is_valid(value: Any) -> bool:
-            try:
-                validate(value)
-            except fastjsonschema.JsonSchemaException:
-                return False
-            return True
-
-        return is_valid
-
     shell = copy.deepcopy(schema)
     items = shell["properties"]["events"].pop("items")
     alternatives = items.pop("oneOf")
     names = [alternative.get("properties", {}).get("event", {}).get("const") for alternative in alternatives]
-    by_name = {name: compile({**items, "allOf": [alternative]})
+    by_name = {name: schema_check({**items, "allOf": [alternative]})
                for name, alternative in zip(names, alternatives, strict=True) if name and names.count(name) == 1}
-    outer = compile(shell)
+    outer = schema_check(shell)
 
     def check(result: Any) -> bool:
         if not outer(result):
