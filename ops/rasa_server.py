@@ -19,12 +19,8 @@ import gc
 import sys
 from typing import List
 
-from bot import preload
-
-preload.before_rasa()
-
-from bot import guards, speedups  # noqa: E402  after the preload
-from settings import SettingsError, process_settings  # noqa: E402
+from bot import guards, speedups
+from settings import SettingsError, process_settings
 
 
 def with_api(argv: List[str], token: str) -> List[str]:

@@ -35,13 +35,6 @@ MODEL = Settings().model
 SPEEDUPS_ON, SPEEDUPS_OFF = "speedups on", "speedups off"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if parallel.runs_tests(config):  # not in xdist's controller, which only hands the tests out
-        from bot import preload
-
-        preload.before_rasa()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a freshly built KB, exported as CAREER_COACH_DB_URL for the whole session (this

@@ -53,3 +53,46 @@ def test_the_gate_finds_the_words_the_domain_never_uses(agent, text: str, foreig
 @pytest.mark.parametrize("text, unreadable", [("asdf qwerty zxcv", True), ("hello there", False), ("🚀🔥", False)])
 def test_the_gate_tells_unreadable_messages(agent, text: str, unreadable: bool) -> None:
     assert component(agent, DomainGate).unreadable(text) is unreadable
+
+
+@pytest.fixture
+def storage(tmp_path):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    return LocalModelStorage(tmp_path), Resource("intents")
+
+
+def trained_classifier(storage) -> ClauseIntentClassifier:
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    examples = {"greet": ["hi", "hello there", "hey", "good morning"],
+                "ask_salary": ["how much do managers make", "what is the pay", "salary of a director",
+                               "what does a cto earn"]}
+    data = TrainingData([Message.build(text=text, intent=intent)
+                         for intent, texts in examples.items() for text in texts])
+    classifier = ClauseIntentClassifier.create({}, *storage, execution_context=None)
+    classifier.train(data)
+    return classifier
+
+
+def test_a_persisted_classifier_loads_with_the_same_probabilities(storage) -> None:
+    trained = trained_classifier(storage)
+    loaded = ClauseIntentClassifier.load({}, *storage, execution_context=None)
+    texts = ["how much does an engineering manager make", "hello", "wat's the pay 4 a CTO", ""]
+    assert list(loaded.pipeline.classes_) == list(trained.pipeline.classes_) == ["ask_salary", "greet"]
+    assert numpy.array_equal(loaded.probabilities(texts), trained.probabilities(texts))
+    assert numpy.array_equal(loaded.pipeline.predict_proba(texts), trained.pipeline.predict_proba(texts))
+
+
+def test_a_model_file_with_pickled_objects_is_not_loaded(storage, caplog) -> None:
+    from bot.components.intent_classifier import MODEL_FILE
+
+    trained_classifier(storage)
+    with storage[0].write_to(storage[1]) as directory:
+        with numpy.load(directory / MODEL_FILE) as arrays:
+            tampered = {**arrays, "classes": numpy.array([print, "greet"], dtype=object)}
+        numpy.savez(directory / MODEL_FILE, **tampered)
+    loaded = ClauseIntentClassifier.load({}, *storage, execution_context=None)
+    assert loaded.pipeline is None and "train the model again" in caplog.text

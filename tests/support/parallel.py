@@ -36,11 +36,6 @@ def workers(config: pytest.Config) -> Optional[int]:
     return WORKERS if config.args_source is pytest.Config.ArgsSource.TESTPATHS else 0
 
 
-def runs_tests(config: pytest.Config) -> bool:
-    """Whether this pytest process runs tests: a worker, or the only process (not xdist's controller)."""
-    return hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", 0)
-
-
 def group_items(items: List[pytest.Item], stack_of: Callable[[pytest.Item], Optional[str]]) -> None:
     """Mark each item with its ``xdist_group``; ``stack_of(item)`` names the session fixture the item
     asks for by name when it runs (tests/conftest.py's ``conversation``), if any."""
