@@ -310,3 +310,25 @@ def test_training_data_is_checked_as_rasa_checks_it(installed: Any, data: Any, v
 
     ours, rasa_s = outcome(validation.validate_training_data), outcome(original(training_data.SCHEMA_VALIDATORS))
     assert ours == rasa_s and (ours is None) is valid
+
+
+def test_patches_installed_for_a_block_come_off_after_it_unless_installed_before() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.utils import validation
+
+    from bot import speedups
+    from bot.speedups import training_data
+
+    rasa_s_own, rasa_s_check = validation.validate_training_data, RemoteAction._validate_action_result
+    with speedups.installed(training_data.SCHEMA_VALIDATORS):
+        assert validation.validate_training_data is not rasa_s_own
+        assert RemoteAction._validate_action_result is rasa_s_check, "only the one chosen"
+    assert validation.validate_training_data is rasa_s_own
+    speedups.install()
+    try:
+        ours = validation.validate_training_data
+        with speedups.installed(training_data.SCHEMA_VALIDATORS):
+            pass
+        assert validation.validate_training_data is ours, "installed before the block: stays"
+    finally:
+        speedups.uninstall()

@@ -17,8 +17,9 @@ import hashlib
 import importlib
 import inspect
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,12 @@ def install(enabled: bool = True) -> List[str]:
     if not enabled:
         uninstall()
         return []
-    for patch in patches():
+    _install(patches())
+    return [f"{owner}.{attribute}" for owner, attribute in _originals]
+
+
+def _install(chosen: Sequence[Patch]) -> None:
+    for patch in chosen:
         key = (patch.owner, patch.attribute)
         if key in _originals:
             continue
@@ -102,15 +108,26 @@ def install(enabled: bool = True) -> List[str]:
         replacement = patch.build(getattr(owner, patch.attribute))
         setattr(owner, patch.attribute, staticmethod(replacement) if isinstance(original, staticmethod)
                 else replacement)
-    return [f"{owner}.{attribute}" for owner, attribute in _originals]
 
 
-def uninstall() -> None:
-    """Put Rasa's own code back wherever a patch is installed."""
-    for patch in patches():
+def uninstall(among: Optional[Sequence[Patch]] = None) -> None:
+    """Put Rasa's own code back wherever a patch (of those ``among``) is installed."""
+    for patch in patches() if among is None else among:
         original = _originals.pop((patch.owner, patch.attribute), None)
         if original is not None:
             setattr(patch.target(), patch.attribute, original)
+
+
+@contextmanager
+def installed(*chosen: Patch) -> Iterator[None]:
+    """``chosen`` installed for the time of a ``with`` block (the tests' reading of the project); any
+    already installed stay."""
+    added = [patch for patch in chosen if (patch.owner, patch.attribute) not in _originals]
+    _install(added)
+    try:
+        yield
+    finally:
+        uninstall(among=added)
 
 
 def original(patch: Patch) -> Any:
