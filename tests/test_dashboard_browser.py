@@ -2,7 +2,8 @@
 stack over REST (questions the article leaves open, gibberish, markup, a not-helpful rating with a
 comment; a copy of its tracker store with only those): counts, charts, transcript links, user text
 shown as text, the token, the headers, the exports (Rasa reads the NLU file back), WCAG 2.1 AA
-(axe-core) on the dashboard and the widget. The test writes docs/dashboard.png, the README's screenshot."""
+(axe-core) on the dashboard and the widget. The screenshot goes to tests/artifacts/dashboard.png
+(git-ignored); the README's, docs/dashboard.png, is a copy of one, made when the page changes."""
 from __future__ import annotations
 
 import dataclasses
@@ -33,7 +34,7 @@ CTO = "duration: chief technology officer"
 TALKS: List[List[str]] = [["how long to become a CTO"], ["How long to become a CTO?", "asdf qwerty zxcv"], [ATTACK]]
 RATED = "how much do engineering managers make?"
 COMMENT = '<b>old</b> figure "<script>alert(3)</script>"'
-SCREENSHOT = ROOT / "docs" / "dashboard.png"
+SCREENSHOT = ROOT / "tests" / "artifacts" / "dashboard.png"
 
 
 @dataclasses.dataclass
