@@ -41,6 +41,9 @@ class Aspect:
     subjects: Tuple[str, ...] = ()  # kinds a follow-up ("what about X?") may re-ask it about
     repeatable: bool = True  # may a follow-up re-ask it about a new subject?
     places: bool = False  # does its answer speak to a place or currency the article leaves out?
+    origin: bool = False  # is its answer a move from the user's own field (none from a role it lacks)?
+    # Asked by someone from a role the article has no path from, the aspect answered instead
+    from_elsewhere: Optional[str] = None
 
 
 ASPECTS: Dict[str, Aspect] = {
@@ -50,7 +53,8 @@ ASPECTS: Dict[str, Aspect] = {
     "ask_requirements": Aspect(roles.what_it_takes, ("role", "stage")),
     "state_goal": Aspect(roles.set_goal, ("role",), repeatable=False),
     "skill_gap": Aspect(skill_gap.skill_gap, ("role",)),
-    "ask_advice": Aspect(coaching.next_move, ("role", "discipline"), repeatable=False),
+    "ask_advice": Aspect(coaching.next_move, ("role", "discipline"), repeatable=False,
+                         from_elsewhere="ask_discipline_move"),  # "nurse here, how do I start?"
     "ask_reason": Aspect(coaching.reason, repeatable=False),
     "plan_path": Aspect(planner.plan_answer, ("role",), repeatable=False),
     "ask_salary": Aspect(money.salary, ("role", "degree", "industry", "employer"), places=True),
@@ -63,7 +67,7 @@ ASPECTS: Dict[str, Aspect] = {
     "compare": Aspect(compare.comparison, ("role", "certification", "degree")),
     "ask_specializations": Aspect(landscape.specializations, ("role", "specialization")),
     "ask_industries": Aspect(landscape.industries, ("industry", "employer")),
-    "ask_discipline_move": Aspect(landscape.discipline_move, ("discipline",)),
+    "ask_discipline_move": Aspect(landscape.discipline_move, ("discipline",), origin=True),
     "ask_tools": Aspect(landscape.tools, ("tool",)),
     "ask_overview": Aspect(overview.overview),
     "ask_source": Aspect(conversation.source, repeatable=False),
@@ -233,9 +237,12 @@ def route(part: Context) -> List[Step]:
     if NOT_ME.search(part.text):  # "I'm not a PM, I'm a staff engineer": a correction, not a comparison
         return follow_up(part)
     aspect = asked_aspect(part)
+    row = ASPECTS.get(aspect, ASPECTS["rephrase"])
+    if row.from_elsewhere and gaps.comes_from_elsewhere(part):
+        aspect, row = row.from_elsewhere, ASPECTS[row.from_elsewhere]
     steps = follow_up(part) if aspect in ("inform", "nlu_fallback") else [
         Step(aspect if aspect in ASPECTS else "rephrase", part)]
-    if gaps.role_elsewhere(part) and (part.mentioned_roles() or aspect == "ask_discipline_move"):
+    if gaps.role_elsewhere(part) and (part.mentioned_roles() or row.origin):
         # "I'm a scrum master, can I become an EM?", "I'm a chemical engineer, how do I get into
         # management?": the article has no path from there; say so first
         return [Step("origin_not_covered", part)] + said_anyway(steps)

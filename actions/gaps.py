@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from actions.context import Context, echo
+from actions.context import GOAL, Context, echo
 from actions.money import salary_button
 from actions.render import Reply, article, bullets, button, role_label
 from knowledge import retrieval
@@ -67,6 +67,14 @@ def unsure(ctx: Context) -> Reply:
 def role_elsewhere(ctx: Context) -> Optional[str]:
     """A role named in the message that the article does not cover ("scrum master", "accountant")."""
     return echo(ctx.entity("unknown_role")) if ctx.entity("unknown_role") else ctx.not_covered("profession")
+
+
+def comes_from_elsewhere(part: Context) -> bool:
+    """The user comes from a role the article has no path from ("biomedical engineer here", "I'm a
+    nurse") and names none it has, rather than aiming for one ("I want to be a data scientist, how do
+    I start?")."""
+    aims = part.with_role(GOAL) or "state_goal" in [part.intent, *(c.get("intent") for c in part.clauses)]
+    return bool(role_elsewhere(part)) and not (aims or part.mentioned_roles() or part.discipline(False))
 
 
 def place_elsewhere(ctx: Context) -> Optional[str]:

@@ -6,7 +6,9 @@ intents use. A message classified as a knowledge question that names no knowledg
 uses content words the domain never uses ("boil", "egg") is relabelled ``out_of_scope``. A message
 made only of domain words ("and how long will that take?") passes: it is a follow-up. A message
 with no word the training data knows at all ("asdf qwerty") is not off-topic but unreadable: it
-becomes ``nlu_fallback``, so the bot asks to rephrase.
+becomes ``nlu_fallback``, so the bot asks to rephrase. The words people greet, thank or take leave
+with ("hey", "cheers") are neither: "hey, civil engineer here, how do I get into management?" is a
+career question, "hey, how long should I boil an egg?" is not.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 VOCABULARY_FILE = "domain_words.txt"
 KNOWN_FILE = "known_words.txt"
+SOCIAL_FILE = "social_words.txt"
 DOMAIN = "domain"
 WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 
@@ -74,6 +77,9 @@ class DomainGate(GraphComponent):
             # ask_not_covered too: its replies state no KB fact, and its words are not the domain's.
             "open_intents": ["greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
                              "ask_capabilities", "out_of_scope", "stop", "forget_profile", "ask_not_covered"],
+            # Pleasantries that go with any message: their words, unless an off-topic example uses
+            # them too ("good morning" vs "morning routine"), are never foreign.
+            "social_intents": ["greet", "goodbye", "thank"],
             "out_of_scope_intent": "out_of_scope",
             "unreadable_intent": "nlu_fallback",
             # Entities that name the domain on their own. Stages ("senior"), industries
@@ -87,12 +93,14 @@ class DomainGate(GraphComponent):
         }
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 domain_words: Optional[Set[str]] = None, known_words: Optional[Set[str]] = None) -> None:
+                 domain_words: Optional[Set[str]] = None, known_words: Optional[Set[str]] = None,
+                 social_words: Optional[Set[str]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.domain_words: Set[str] = domain_words or set()
         self.known_words: Set[str] = (known_words or set()) | self.domain_words
+        self.social_words: Set[str] = (social_words or set()) - self.domain_words
         self._domain_index = by_initial(self.domain_words)
         self._known_index = by_initial(self.known_words)
 
@@ -108,18 +116,23 @@ class DomainGate(GraphComponent):
         return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
     def train(self, training_data: TrainingData) -> Resource:
-        open_intents = set(self.config["open_intents"])
+        open_intents, social_intents = set(self.config["open_intents"]), set(self.config["social_intents"])
         vocabulary = json.loads(Path(self.config["vocabulary"]).read_text(encoding="utf-8"))
         words: Set[str] = set(vocabulary.get("domain_words", ()))
-        known: Set[str] = set()
+        known, social, off_topic = set(), set(), set()
         for example in training_data.intent_examples:
             found = content_words(example.get(TEXT) or "", self.config["min_word_length"])
             known.update(found)
             if example.get(INTENT) not in open_intents:
                 words.update(found)
+            elif example.get(INTENT) in social_intents:
+                social.update(found)
+            elif example.get(INTENT) == self.config["out_of_scope_intent"]:
+                off_topic.update(found)
+        files = {VOCABULARY_FILE: words, KNOWN_FILE: known, SOCIAL_FILE: social - off_topic - words}
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
-            (directory / KNOWN_FILE).write_text("\n".join(sorted(known)) + "\n", encoding="utf-8")
+            for name, listed in files.items():
+                (directory / name).write_text("\n".join(sorted(listed)) + "\n", encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -127,16 +140,17 @@ class DomainGate(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> DomainGate:
         try:
             with model_storage.read_from(resource) as directory:
-                words = set((directory / VOCABULARY_FILE).read_text(encoding="utf-8").split())
-                known = set((directory / KNOWN_FILE).read_text(encoding="utf-8").split())
-        except (ValueError, FileNotFoundError):
-            words, known = set(), set()
-        return cls(config, model_storage, resource, words, known)
+                words, known, social = (set((directory / name).read_text(encoding="utf-8").split())
+                                        if (directory / name).is_file() else set()  # older models lack it
+                                        for name in (VOCABULARY_FILE, KNOWN_FILE, SOCIAL_FILE))
+        except ValueError:  # no such resource: an untrained gate passes every message
+            words, known, social = set(), set(), set()
+        return cls(config, model_storage, resource, words, known, social)
 
     def foreign_words(self, text: str) -> List[str]:
-        """Content words the domain never uses, typos of domain words excepted."""
-        return self._unknown(content_words(text, self.config["min_word_length"]), self.domain_words,
-                             self._domain_index)
+        """Content words the domain never uses, typos of domain words and pleasantries excepted."""
+        words = [w for w in content_words(text, self.config["min_word_length"]) if w not in self.social_words]
+        return self._unknown(words, self.domain_words, self._domain_index)
 
     def unreadable(self, text: str) -> bool:
         """Words, none of which (nor a typo of one) the training data or the KB has ever used."""
