@@ -77,6 +77,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     if problem:
         print(f"knowledge base not usable at {shown_url(url)}: {problem}; run `make kb`", file=sys.stderr)
         return EXIT_KB_UNUSABLE
+    # bm25s (knowledge/retrieval.py) imports JAX when it is installed (TensorFlow's dependency) for a
+    # top-k the actions never use (they rank its scores with numpy), compiling a kernel as it does:
+    # 1.2 s of each start. Nothing in this process uses JAX, so it is kept from it; the index is
+    # then built now rather than at the first question it answers.
+    sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
+    from knowledge import retrieval
+
+    retrieval.statements()
     import rasa_sdk.__main__ as sdk
 
     args = list(sys.argv[1:] if argv is None else argv)

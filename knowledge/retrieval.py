@@ -3,20 +3,23 @@
 A question no intent answers well ("what does the article say about safety regulations?") is
 looked up here. Each :class:`Statement` is built from the frozen records of the knowledge base
 (nothing is retyped), so whatever a hit says, the KB says. The index is built lazily, once per
-process and database, and kept; :func:`clear_cache` forgets it after a rebuild.
+process and database, and kept; :func:`clear_cache` forgets it after a rebuild. bm25s is imported
+when first used, so that the action server can keep JAX from it first (actions/__main__.py).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
-import bm25s
 import numpy as np
 
 from knowledge.db import default_url
 from knowledge.queries import KnowledgeBase, knowledge_base
+
+if TYPE_CHECKING:
+    import bm25s
 
 MIN_SCORE = 2.0  # long-tail questions score 2.1 and up; off-domain ones sharing one KB word, under 2
 STOPWORDS = "en_plus"  # bm25s's longer English list: also drops "what", "how", "do", "my", ...
@@ -177,6 +180,8 @@ def _stem(word: str) -> str:
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """A lower-case word split and bm25s's English stop words, plus :func:`_stem`."""
+    import bm25s
+
     return bm25s.tokenize(texts, token_pattern=TOKEN, stopwords=STOPWORDS, return_ids=False,
                           show_progress=False, stemmer=lambda words: [_stem(word) for word in words])
 
@@ -189,6 +194,8 @@ class _Index:
 
 @cache
 def _index(url: str) -> _Index:
+    import bm25s
+
     statements = tuple(build_statements(knowledge_base(url)))
     model = bm25s.BM25()
     model.index(tokenize([s.text for s in statements]), show_progress=False)
