@@ -14,6 +14,9 @@ from tests.support.stack import private_stack_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPT = "Your input ->"
+# pexpect's terminal does not answer prompt_toolkit's cursor position request, which each prompt
+# then waited a second for (a terminal emulator answers it at once)
+TERMINAL = {"TERM": "xterm", "COLUMNS": "160", "PROMPT_TOOLKIT_NO_CPR": "1"}
 DOWN = "\x1b[B"
 
 
@@ -28,7 +31,7 @@ def test_shell_answers_offers_buttons_and_quits(tmp_path, trained_model, knowled
     settings = private_stack_settings(tmp_path)
     env = dict(os.environ, CAREER_COACH_ACTION_PORT=str(settings.action_port),
                CAREER_COACH_PORT=str(settings.rasa_port),
-               CAREER_COACH_STATE_DIR=str(settings.state_dir), TERM="xterm", COLUMNS="160")
+               CAREER_COACH_STATE_DIR=str(settings.state_dir), **TERMINAL)
     shell = pexpect.spawn(sys.executable, ["-m", "ops.launcher", "--shell"], cwd=str(ROOT), env=env,
                           encoding="utf-8", timeout=180, dimensions=(50, 160))
     shell.logfile_read = open(tmp_path / "shell.log", "w")

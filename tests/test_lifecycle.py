@@ -26,6 +26,7 @@ from ops.preflight import PortTaken, check_owner
 from ops.servers import action_server, free_port
 from settings import ACTION_PORT, PORT, ROOT, STATE_DIR, WEB_PORT
 from tests.support.stack import private_stack_settings
+from tests.test_channel_shell import TERMINAL
 
 STOP_WITHIN = 12  # seconds from the signal until nothing is left (a server gets 5 s before SIGKILL)
 START_WITHIN = 240  # seconds; about 20 on an idle machine
@@ -221,7 +222,7 @@ def test_a_server_answering_in_place_of_ours_is_named() -> None:
 @pytest.mark.stack
 @needs_stack
 def test_shell_shows_only_the_bot_and_stops_with_its_terminal(tmp_path: Path) -> None:
-    env = dict(launcher_env(tmp_path, web=False), TERM="xterm", COLUMNS="160")
+    env = dict(launcher_env(tmp_path, web=False), **TERMINAL)
     seed_logs(tmp_path, ["actions", "shell"])
     shell = pexpect.spawn(sys.executable, ["-m", "ops.launcher", "--shell"], cwd=str(ROOT), env=env,
                           encoding="utf-8", timeout=START_WITHIN, dimensions=(50, 160))
