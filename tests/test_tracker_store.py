@@ -140,3 +140,27 @@ def test_the_cache_is_bounded_and_sqlite_uses_write_ahead_logging(domain: Domain
     assert run(store.retrieve("c")) is second[2] and run(store.retrieve("a")) is not second[0]
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_new_conversation_is_stored_as_rasa_stores_it(domain: Domain, tmp_path: Path) -> None:
+    cached = sqlite_store(CachedSQLTrackerStore, domain, tmp_path / "cached.db")
+    plain = sqlite_store(SQLTrackerStore, domain, tmp_path / "plain.db")
+
+    async def first_messages(store: Any) -> List[DialogueStateTracker]:
+        """Rasa's processor on a sender's first message (the tracker created and saved, a session
+        started, the message answered, saved), then on the next message."""
+        tracker = await store.get_or_create_tracker("new")
+        for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+            tracker.update(event)
+        add_turn(tracker, "salary?")
+        await store.save(tracker)
+        return [tracker, await play_turn(store, "new", "and for a director?")]
+
+    (first, second), _ = run(first_messages(cached)), run(first_messages(plain))
+    assert [row[:3] for row in rows(tmp_path / "cached.db", "new")] == \
+        [row[:3] for row in rows(tmp_path / "plain.db", "new")]
+    assert len(rows(tmp_path / "cached.db", "new")) == 14
+    assert second is not first, "after a new session the next message reads the database, as Rasa does"
+    reread = run(sqlite_store(SQLTrackerStore, domain, tmp_path / "cached.db").retrieve("new"))
+    assert list(reread.events) == list(second.events)
+    assert run(cached.retrieve("nobody")) is None
