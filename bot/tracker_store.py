@@ -156,7 +156,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the events the tracker gained since it was handed out or last saved here (Rasa's
-        processor saves a message's tracker up to three times: created, new session, answered)."""
+        processor saves a new conversation's tracker twice in its first message: created, answered)."""
         entry = self._entries.pop(tracker.sender_id, None)
         if entry is not None and entry.tracker is None:  # the new conversation retrieve found
             entry = _Entry(tracker, 0, NO_ROWS)
