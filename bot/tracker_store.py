@@ -23,8 +23,13 @@ loses nothing; a power cut can lose the last turns written.
 A database server (PostgreSQL) that stops and starts again: while it is down, a user's turn ends in
 :class:`bot.guards.StoreUnavailable` (the user is asked to try again, nothing is stored; Rasa's
 fail-safe wrapper would instead answer from an empty conversation); a turn whose save fails is
-answered but not stored (Rasa's fail-safe logs it). Pooled connections are checked before use, so
-the first turn after a restart does not meet a connection the server closed.
+answered but not stored (Rasa's fail-safe logs it). A turn that meets a pooled connection the server
+closed (the first turn after a restart) reads once more: SQLAlchemy has then dropped every connection
+of the pool, so the second try opens a new one (no ping before every use: a round trip a checkout).
+
+A turn's reads and writes are one statement each, outside a transaction (a multi-row INSERT is atomic
+on its own): on PostgreSQL 2 round trips per save and 1 per retrieve, where a session's BEGIN, ping
+and COMMIT or ROLLBACK made 5 and 4.
 """
 from __future__ import annotations
 
@@ -51,6 +56,7 @@ NO_ROWS: Footprint = (None, None)  # a sender with no row
 STALE: Footprint = (-1, None)  # a tracker saved here that a retrieve must not hand out (read instead)
 DEFAULT_CACHE_SIZE = 256  # conversations; a tracker of a long conversation is a few hundred KB
 UNREACHABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)  # down, restarting, busy
+ROWS_PER_INSERT = 500  # 6 bound values a row: well within SQLite's and PostgreSQL's limits
 
 
 @dataclass
@@ -103,7 +109,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             self._use_pooled_wal_sqlite()
         else:
-            self._replace_engine(pool_pre_ping=True, **create_engine_kwargs(self.engine.url))
+            self._replace_engine(**create_engine_kwargs(self.engine.url))
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")  # same pool
 
     def _replace_engine(self, **options: Any) -> None:
         """Rasa's engine, on the same URL, created again with ``options``."""
@@ -122,9 +129,31 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-    def _footprint_of(self, session: Any, sender_id: str) -> Footprint:
-        last_id, timestamp = session.execute(self._footprint, {"sender_id": sender_id}).one()
+    def _footprint_of(self, connection: Any, sender_id: str) -> Footprint:
+        last_id, timestamp = connection.execute(self._footprint, {"sender_id": sender_id}).one()
         return last_id, timestamp
+
+    def _last_row_of(self, sender_id: str) -> Footprint:
+        """The sender's footprint; read once more on a new connection when the pooled one had been
+        closed by the database (a restart: SQLAlchemy then drops the whole pool, so the save that
+        follows in the same turn gets a new connection too)."""
+        for attempt in (1, 2):
+            try:
+                with self._autocommit.connect() as connection:
+                    return self._footprint_of(connection, sender_id)
+            except sa.exc.DBAPIError as error:
+                if not error.connection_invalidated or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _append(self, sender_id: str, new: List[Event]) -> Footprint:
+        """Insert ``new``, in one statement (a transaction when too long for one); its footprint."""
+        rows = [event_row(sender_id, event) for event in new]
+        chunks = [rows[start:start + ROWS_PER_INSERT] for start in range(0, len(rows), ROWS_PER_INSERT)]
+        with self.engine.begin() if len(chunks) > 1 else self._autocommit.connect() as connection:
+            for chunk in chunks:
+                connection.execute(self._insert.values(chunk))
+            return self._footprint_of(connection, sender_id)
 
     def _remember(self, sender_id: str, entry: _Entry) -> None:
         self._entries[sender_id] = entry
@@ -140,8 +169,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """The tracker of the conversation's latest session, from memory when the database agrees."""
         entry = self._entries.pop(sender_id, None)
         with reachable():
-            with self.session_scope() as session:
-                footprint = self._footprint_of(session, sender_id)
+            footprint = self._last_row_of(sender_id)
             if footprint == NO_ROWS:  # a new conversation: Rasa's read would find nothing either
                 self._remember(sender_id, _Entry(None, 0, NO_ROWS))
                 return None
@@ -167,11 +195,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         new: List[Event] = list(itertools.islice(tracker.events, entry.stored, None))
         if self.event_broker:
             await self._stream_new_events(self.event_broker, new, tracker.sender_id)
-        with self.session_scope() as session:
-            if new:
-                session.execute(self._insert, [event_row(tracker.sender_id, event) for event in new])
-            footprint = self._footprint_of(session, tracker.sender_id)
-            session.commit()
+        footprint = self._append(tracker.sender_id, new)
         # after a new session, Rasa's read holds only its events: the next retrieve reads them
         reusable = entry.footprint != STALE and not any(isinstance(event, SessionStarted) for event in new)
         self._remember(tracker.sender_id, _Entry(tracker, len(tracker.events), footprint if reusable else STALE))

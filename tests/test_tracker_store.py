@@ -14,6 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import tracker_store
 from bot.tracker_store import CachedSQLTrackerStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,3 +165,18 @@ def test_a_new_conversation_is_stored_as_rasa_stores_it(domain: Domain, tmp_path
     reread = run(sqlite_store(SQLTrackerStore, domain, tmp_path / "cached.db").retrieve("new"))
     assert list(reread.events) == list(second.events)
     assert run(cached.retrieve("nobody")) is None
+
+
+@pytest.mark.parametrize("rows_per_insert", [500, 2], ids=["one statement", "one transaction of several"])
+def test_a_turn_is_stored_whole_in_one_statement_or_one_transaction(
+        domain: Domain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows_per_insert: int) -> None:
+    monkeypatch.setattr(tracker_store, "ROWS_PER_INSERT", rows_per_insert)
+    cached = sqlite_store(CachedSQLTrackerStore, domain, tmp_path / "cached.db")
+    plain = sqlite_store(SQLTrackerStore, domain, tmp_path / "plain.db")
+    turns = {store: [run(play_turn(store, "long", text)) for text in ("salary?", "and for a director?")]
+             for store in (cached, plain)}
+    assert [row[:3] for row in rows(tmp_path / "cached.db", "long")] == \
+        [row[:3] for row in rows(tmp_path / "plain.db", "long")]
+    assert len(rows(tmp_path / "cached.db", "long")) == 10
+    reread = run(sqlite_store(SQLTrackerStore, domain, tmp_path / "cached.db").retrieve("long"))
+    assert list(reread.events) == list(turns[cached][-1].events)
