@@ -12,7 +12,9 @@ Rasa's Redis options and ``lease_seconds``). How it differs from Rasa 3.6's ``Re
   from when it is served; then the next message is served, as Rasa's expiry would let it.
 - A waiting ticket lives as long as its waiter. (Rasa: it expires after the lifetime too, and one
   that expires before it is served never is: ``now_serving`` never equals it again.)
-- Issuing, checking, renewing and releasing are each one Lua script in Redis, on Redis's clock.
+- Issuing, checking, renewing and releasing are each one Lua script in Redis, on Redis's clock;
+  issuing answers how many tickets are ahead, so a message nobody waits before is served without
+  a second look (Rasa: issue, then read the lock).
   (Rasa: a read-modify-write from each replica on its own clock, so two replicas issuing at once
   can both get ticket 0.) Tickets carry their holder (host:pid) and a random token: a renewal or a
   release touches its own ticket only, even once the numbers start again at 0.
@@ -101,7 +103,7 @@ local number = 0
 if #tickets > 0 then number = tickets[#tickets].number + 1 end
 table.insert(tickets, {number = number, expires = now + tonumber(ARGV[3]), holder = ARGV[4], token = ARGV[2]})
 store(KEYS[1], ARGV[1], tickets, now)
-return number
+return #tickets - 1
 """
 _POSITION = _PRELUDE + """
 if dropped then store(KEYS[1], ARGV[1], tickets, now) end
@@ -143,6 +145,7 @@ class _Ticket:
     key: str
     token: str
     lifetime: float
+    ahead: int = 0  # tickets before it in the queue, when last looked at
     served_at: Optional[float] = None  # time.monotonic() once served
 
 
@@ -186,7 +189,7 @@ class LeasedRedisLockStore(RedisLockStore):
     def _take_ticket(self, conversation_id: str, lifetime: float) -> _Ticket:
         ticket = _Ticket(conversation_id, self.key_prefix + conversation_id, uuid.uuid4().hex, lifetime)
         try:
-            self._issue(keys=[ticket.key], args=[conversation_id, ticket.token, self.lease, self.holder])
+            ticket.ahead = self._issue(keys=[ticket.key], args=[conversation_id, ticket.token, self.lease, self.holder])
         except Exception as error:  # as Rasa's issue_ticket
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
         with self._guard:
@@ -200,15 +203,15 @@ class LeasedRedisLockStore(RedisLockStore):
         """Rasa's view of the lock once ``ticket`` is first in the queue."""
         while True:
             try:
-                ahead = self._position(keys=[ticket.key], args=[ticket.conversation_id, ticket.token])
-                if ahead == 0:
+                if ticket.ahead == 0:
                     ticket.served_at = time.monotonic()
                     return self.get_lock(ticket.conversation_id)
+                await asyncio.sleep(wait)
+                ticket.ahead = self._position(keys=[ticket.key], args=[ticket.conversation_id, ticket.token])
             except Exception as error:
                 raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
-            if ahead < 0:
+            if ticket.ahead < 0:
                 raise LockError(f"Lost the lock ticket of conversation '{ticket.conversation_id}' while waiting.")
-            await asyncio.sleep(wait)
 
     def _give_back(self, ticket: _Ticket) -> None:
         with self._guard:
