@@ -16,9 +16,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.aspects import ASPECTS
 from actions.compare import comparison_buttons
 from actions.context import Context
-from actions.dialogue import ASPECTS, Step, decide
+from actions.dialogue import Step, decide
 from actions.feedback import answer_id_for
 from actions.path_payload import slack_message as slack_path_message
 from actions.profile import profile_from, profile_opening
@@ -39,13 +40,15 @@ def default_suggestions() -> List[Dict[str, str]]:
 def answer_steps(steps: List[Step]) -> Reply:
     """Each step answered in order; later steps see the slots earlier ones set ("and who do they
     report to?" after "what does an EM do")."""
-    replies = []
+    replies, said = [], set()
     for step in steps:
         reply = ASPECTS[step.aspect].answer(step.ctx)
         reply.question = reply.question or step.aspect
         step.ctx.slots.update(reply.slots)
-        if step.label and reply.text:
+        if step.label and reply.text and reply.text not in said:  # said already: not again, labelled
+            said.add(reply.text)
             reply.text = f"{step.label} {reply.text}"
+        said.add(reply.text)
         replies.append(reply)
     return combined(replies)
 

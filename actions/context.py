@@ -42,6 +42,8 @@ class Context:
     clauses: List[Dict[str, Any]] = field(default_factory=list)  # the NLU's parts of a compound message
     in_domain: bool = True  # the NLU's domain gate: False when the message is about something else
     confidence: float = 1.0  # the NLU's confidence in ``intent``
+    best_guess: str = ""  # the classifier's best-ranked intent, under a fallback too
+    own_words: Tuple[str, ...] = ()  # the NLU's domain gate: words only the domain uses ("ladder")
     said: Tuple[str, ...] = ()  # the bot's replies earlier in this session, oldest first
 
     @classmethod
@@ -80,6 +82,8 @@ class Context:
             clauses=[c for c in clauses if isinstance(c, dict)] if isinstance(clauses, list) else [],
             in_domain=not (isinstance(domain, dict) and domain.get("in_domain") is False),
             confidence=confidence_of(message.get("intent")),
+            best_guess=best_guess(message.get("intent_ranking")),
+            own_words=tuple(str(w) for w in domain.get("own_words") or ()) if isinstance(domain, dict) else (),
         )
 
     def part(self, clause: Dict[str, Any]) -> Context:
@@ -97,7 +101,8 @@ class Context:
                        starts={k: at - start for k, at in self.starts.items() if k in inside},
                        channel=self.channel,
                        entity_roles={k: r for k, r in self.entity_roles.items() if k in inside},
-                       in_domain=self.in_domain, said=self.said)
+                       in_domain=self.in_domain, said=self.said, best_guess=self.best_guess,
+                       own_words=self.own_words)
 
     def entity(self, label: str) -> Optional[str]:
         values = self.entities.get(label)
@@ -258,6 +263,12 @@ def clean_slots(slots: Dict[str, Any]) -> Dict[str, Any]:
             value = None
         cleaned[name] = value
     return cleaned
+
+
+def best_guess(ranking: Any) -> str:
+    """The best-ranked intent that is not the fallback ("nlu_fallback" replaces an unsure reading)."""
+    names = [r.get("name") for r in ranking if isinstance(r, dict)] if isinstance(ranking, list) else []
+    return next((str(name) for name in names if name and name != "nlu_fallback"), "")
 
 
 def confidence_of(scored: Any) -> float:

@@ -4,90 +4,18 @@ Every message is read as the SUBJECTS it names (roles, certifications, degrees, 
 it asks about (the intents: duties, salary, duration, …), one aspect per clause of a compound
 question. :func:`decide` is a pure function of the :class:`~actions.context.Context` (latest
 message plus slots): it returns the steps to answer, in the order asked. Each step names a row of
-:data:`ASPECTS`, the one table of what answers what; the answer functions only answer.
+:data:`~actions.aspects.ASPECTS`, the one table of what answers what; the answer functions only answer.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from actions import (
-    certifications,
-    coaching,
-    compare,
-    conversation,
-    education,
-    gaps,
-    ladder,
-    landscape,
-    money,
-    overview,
-    planner,
-    roles,
-    skill_gap,
-)
+from actions import gaps
+from actions.aspects import ASPECTS, QUESTIONS
 from actions.context import Context
-from actions.render import Reply
 
-Answer = Callable[[Context], Reply]
-
-
-@dataclass(frozen=True)
-class Aspect:
-    """One row of the table: what answers an aspect, and which subjects it can be asked about."""
-
-    answer: Answer
-    subjects: Tuple[str, ...] = ()  # kinds a follow-up ("what about X?") may re-ask it about
-    repeatable: bool = True  # may a follow-up re-ask it about a new subject?
-    places: bool = False  # does its answer speak to a place or currency the article leaves out?
-    origin: bool = False  # is its answer a move from the user's own field (none from a role it lacks)?
-    # Asked by someone from a role the article has no path from, the aspect answered instead
-    from_elsewhere: Optional[str] = None
-
-
-ASPECTS: Dict[str, Aspect] = {
-    "ask_role_info": Aspect(roles.role_info, ("role",)),
-    "ask_reports_to": Aspect(roles.reports_to, ("role",)),
-    "ask_next_step": Aspect(roles.next_step, ("role",)),
-    "ask_requirements": Aspect(roles.what_it_takes, ("role", "stage")),
-    "state_goal": Aspect(roles.set_goal, ("role",), repeatable=False),
-    "skill_gap": Aspect(skill_gap.skill_gap, ("role",)),
-    "ask_advice": Aspect(coaching.next_move, ("role", "discipline"), repeatable=False,
-                         from_elsewhere="ask_discipline_move"),  # "nurse here, how do I start?"
-    "ask_reason": Aspect(coaching.reason, repeatable=False),
-    "plan_path": Aspect(planner.plan_answer, ("role",), repeatable=False),
-    "ask_salary": Aspect(money.salary, ("role", "degree", "industry", "employer"), places=True),
-    "ask_outlook": Aspect(money.outlook),
-    "ask_certification": Aspect(certifications.certification, ("role", "certification", "stage")),
-    "ask_education": Aspect(education.education, ("degree",)),
-    "ask_duration": Aspect(ladder.duration, ("role", "certification", "degree")),
-    "ask_roles_by_stage": Aspect(ladder.roles_by_stage, ("stage",)),
-    "ask_progression": Aspect(ladder.progression, ("role",)),
-    "compare": Aspect(compare.comparison, ("role", "certification", "degree")),
-    "ask_specializations": Aspect(landscape.specializations, ("role", "specialization")),
-    "ask_industries": Aspect(landscape.industries, ("industry", "employer")),
-    "ask_discipline_move": Aspect(landscape.discipline_move, ("discipline",), origin=True),
-    "ask_tools": Aspect(landscape.tools, ("tool",)),
-    "ask_overview": Aspect(overview.overview),
-    "ask_source": Aspect(conversation.source, repeatable=False),
-    "ask_capabilities": Aspect(conversation.capabilities, repeatable=False),
-    # Replies that are not about one aspect.
-    "introduce": Aspect(coaching.acknowledge, repeatable=False),
-    "not_me": Aspect(coaching.not_me, repeatable=False),
-    "not_covered": Aspect(gaps.topic_not_covered, repeatable=False),
-    "ask_not_covered": Aspect(gaps.topic_not_covered, repeatable=False),  # the NLU's own class of them
-    "retrieve": Aspect(gaps.closest_statement, repeatable=False),
-    "unsure": Aspect(gaps.unsure, repeatable=False),
-    "origin_not_covered": Aspect(gaps.origin_not_covered, repeatable=False),
-    "place_not_covered": Aspect(gaps.place_not_covered, repeatable=False),
-    "rephrase": Aspect(gaps.rephrase, repeatable=False),
-    "out_of_scope": Aspect(gaps.out_of_scope, repeatable=False),
-}
-# Rows that are replies of the dialogue layer's own, not aspects a question can ask about.
-REPLIES = {"introduce", "not_me", "not_covered", "retrieve", "unsure", "rephrase", "out_of_scope", "origin_not_covered",
-           "place_not_covered"}
-QUESTIONS = set(ASPECTS) - REPLIES
 # What a bare subject asks about, when there is no earlier question to re-ask about it.
 DEFAULT_ASPECT: Dict[str, str] = {
     "certification": "ask_certification",
@@ -117,14 +45,22 @@ COMPARED_KIND = {"ask_education": ("degree",), "ask_certification": ("certificat
 COMPARISON = re.compile(r"\b(vs\.?|versus|compared?|comparison|differen(ce|t)|better|rather|or)\b", re.IGNORECASE)
 CUE_COMPARABLE = ("inform", "nlu_fallback", "ask_not_covered", "ask_role_info", "ask_education", "ask_certification",
                   "ask_requirements", "ask_outlook")
+# Aspects answered about one subject kind at a time: a question naming each of these kinds is
+# answered about each, in this order ("how much does an EM with an MBA make?": both figures).
+EACH_KIND: Dict[str, Tuple[str, ...]] = {"ask_salary": ("role", "degree")}
 # "which one of them pays more?": the last pair compared.
 THE_PAIR = re.compile(r"\b(which (one|of (them|the two|those|these))|either|both|the two|between them)\b",
                       re.IGNORECASE)
+# A question may open with a word of its own ("hi! what …", "hey, how …", "PMP: is it …") or an
+# interjection ("yo what …"): the clause splitter leaves a one-word piece with its neighbour.
+OPENING = r"(\w+\s*[,!.:;]+\s*|(hi|hey|hello|yo|sup|hiya|heya|um|uh|hmm|well|right|alright)\s+)?"
 QUESTION_START = re.compile(
-    r"^\W*((and|also|plus|but|so|then|ok|okay)\s+)?(what|whats|what's|who|whom|whose|how|which|when|where|why|is|are|do|does|did|can|could|"
-    r"should|would|will|tell|give|list|explain|any|and)\b", re.IGNORECASE)
+    r"^\W*" + OPENING + r"((and|also|plus|but|so|then|ok|okay)\s+)?"
+    r"(what|whats|what's|who|whom|whose|how|which|when|where|why|is|are|do|does|did|can|could|should|would|will|"
+    r"tell|give|list|explain|any|and)\b", re.IGNORECASE)
 # "I'm not a project manager": the profile was wrong (a negated self-description is never a cue).
 NOT_ME = re.compile(r"\b(i'?m|i am)\s+(not|no longer)\b", re.IGNORECASE)
+OFF_TOPIC = "out_of_scope"
 CLOSEST = "The closest the article comes:"
 WHAT_IT_SAYS = "What it does say:"
 
@@ -166,8 +102,8 @@ def questions(ctx: Context) -> List[Context]:
         return [ctx]
     for index in range(1, len(parts)):
         if not named_kinds(parts[index]):
-            parts[index] = replace(parts[index], entities=dict(parts[index - 1].entities),
-                                   entity_roles=dict(parts[index - 1].entity_roles))
+            parts[index] = replace(parts[index], entities={**parts[index - 1].entities, **parts[index].entities},
+                                   entity_roles={**parts[index - 1].entity_roles, **parts[index].entity_roles})
     asked = [part for part in parts if is_question(part)] or parts
     answerable = [part for part in asked if part.intent in QUESTIONS]
     if len(asked) > 1 and len(answerable) > 1:
@@ -222,6 +158,8 @@ def asked_aspect(part: Context) -> str:
     aspect, kinds = part.intent, named_kinds(part)
     if aspect == "nlu_fallback" and kinds:
         return "inform"  # unsure what was asked, sure of the subject: a follow-up about it
+    if aspect == "nlu_fallback" and part.best_guess == OFF_TOPIC and not part.own_words:
+        return OFF_TOPIC  # unsure, likeliest from another domain, no word only the domain uses: no KB fact
     accepted = set(ASPECTS[aspect].subjects) if aspect in ASPECTS else set()
     if accepted and accepted <= ROLE_SUBJECTS and kinds and not accepted & set(kinds):
         return DEFAULT_ASPECT[kinds[0]]  # "what is the PMP?" asked as a question about a role
@@ -241,7 +179,7 @@ def route(part: Context) -> List[Step]:
     if row.from_elsewhere and gaps.comes_from_elsewhere(part):
         aspect, row = row.from_elsewhere, ASPECTS[row.from_elsewhere]
     steps = follow_up(part) if aspect in ("inform", "nlu_fallback") else [
-        Step(aspect if aspect in ASPECTS else "rephrase", part)]
+        Step(aspect if aspect in ASPECTS else "rephrase", narrowed) for narrowed in each_kind(aspect, part)]
     if gaps.role_elsewhere(part) and (part.mentioned_roles() or row.origin):
         # "I'm a scrum master, can I become an EM?", "I'm a chemical engineer, how do I get into
         # management?": the article has no path from there; say so first
@@ -250,6 +188,16 @@ def route(part: Context) -> List[Step]:
         # "and in Germany?" after "who do they report to?": the article says nothing by country
         return [Step("place_not_covered", part)] + said_anyway([s for s in steps if s.aspect in QUESTIONS])
     return steps
+
+
+def each_kind(aspect: str, part: Context) -> List[Context]:
+    """``part``, or, when it names every kind :data:`EACH_KIND` lists for ``aspect``, one copy per kind
+    with the others' subjects left out."""
+    kinds = EACH_KIND.get(aspect, ())
+    if not kinds or not all(part.entities.get(kind) for kind in kinds):
+        return [part]
+    return [replace(part, entities={label: values for label, values in part.entities.items()
+                                    if label == kind or label not in kinds}) for kind in kinds]
 
 
 def said_anyway(steps: List[Step]) -> List[Step]:

@@ -185,3 +185,21 @@ async def test_a_place_the_article_leaves_out_is_named_before_what_it_does_say(i
     place = entities["not_covered"].partition(":")[2]
     assert text.startswith(f"The article doesn't say anything specific to {place}.") and said in text
     assert reply_slots["knowledge_gap"] == f"place: {place}"
+
+
+@pytest.mark.parametrize("own_words, text, closest", [
+    ((), "is it fine to jog every morning before work", False),
+    (("safety",), "anything on safety regulations at work", True),
+])
+async def test_an_unsure_reading_likeliest_off_topic_gets_a_kb_statement_only_with_domain_words(
+        own_words, text: str, closest: bool) -> None:
+    """The NLU unsure between another domain (its best guess) and something else: the closest KB
+    statement only when the message uses a word only the domain uses (the domain gate's own_words)."""
+    latest = {"intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": [], "text": text,
+              "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in
+                                 (("nlu_fallback", 0.3), ("out_of_scope", 0.45), ("ask_not_covered", 0.42))],
+              "domain": {"in_domain": True, "own_words": list(own_words)}}
+    dispatcher = CollectingDispatcher()
+    await ActionAnswer().run(dispatcher, Tracker("test-user", {}, latest, [], False, None, {}, "action_listen"), {})
+    reply = "\n".join(message.get("text") or message.get("response") or "" for message in dispatcher.messages)
+    assert ("Source:" in reply) is closest and ("utter_out_of_scope" in reply) is not closest

@@ -12,6 +12,8 @@ from typing import List
 
 import pytest
 
+from actions.render import figure
+from knowledge.queries import kb
 from tests.support.figures import AVERAGE_SALARY, HIGH_SALARY, LOW_SALARY, MBA_PREMIUM, MEM_YEARS, MID_LEVEL_YEARS
 from tests.support.stack import play, turn
 
@@ -162,6 +164,20 @@ CONVERSATIONS: dict = {
 @pytest.mark.parametrize("name", sorted(CONVERSATIONS))
 def test_conversation(conversation, name: str) -> None:
     play(conversation, CONVERSATIONS[name])
+
+
+# Two questions after a greeting: the greeting never hides the first question behind the second.
+GREETED_TWO_QUESTIONS = [
+    "hi! whats the avg salary for an engineering manager and do i need an MBA",
+    "hey, how much does an EM make, and do I need an MBA for it?",
+    "hello there. average pay for engineering managers? also do you need an mba",
+]
+
+
+@pytest.mark.parametrize("text", GREETED_TWO_QUESTIONS)
+def test_a_greeting_then_two_questions_gets_both_answers(conversation, text: str) -> None:
+    mba = kb().degree("mba")
+    play(conversation, [turn(text, figure(kb().figure("salary_average")), mba.summary.split(",")[0])])
 
 
 def test_ambiguous_manager_offers_buttons(conversation) -> None:

@@ -96,3 +96,12 @@ def test_a_model_file_with_pickled_objects_is_not_loaded(storage, caplog) -> Non
         numpy.savez(directory / MODEL_FILE, **tampered)
     loaded = ClauseIntentClassifier.load({}, *storage, execution_context=None)
     assert loaded.pipeline is None and "train the model again" in caplog.text
+
+
+@pytest.mark.parametrize("text, own", [
+    ("which rung of the career ladder comes next", True),  # words only the domain uses
+    ("is it ok to go for a run every day", False),  # everyday words the domain also uses
+])
+def test_the_gate_names_the_words_only_the_domain_uses(agent, text: str, own: bool) -> None:
+    gate = component(agent, DomainGate)
+    assert bool(gate.own_words(text)) is own and bool(gate.verdict(text, [])["own_words"]) is own

@@ -38,8 +38,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 from rasa_sdk import Tracker
 
+from actions.aspects import ASPECTS
 from actions.context import Context
-from actions.dialogue import ASPECTS
 from actions.render import render_text
 from knowledge import retrieval
 from knowledge.queries import kb

@@ -31,6 +31,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 VOCABULARY_FILE = "domain_words.txt"
 KNOWN_FILE = "known_words.txt"
 SOCIAL_FILE = "social_words.txt"
+OFF_TOPIC_FILE = "off_topic_words.txt"
 DOMAIN = "domain"
 WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 
@@ -94,13 +95,14 @@ class DomainGate(GraphComponent):
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  domain_words: Optional[Set[str]] = None, known_words: Optional[Set[str]] = None,
-                 social_words: Optional[Set[str]] = None) -> None:
+                 social_words: Optional[Set[str]] = None, off_topic_words: Optional[Set[str]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.domain_words: Set[str] = domain_words or set()
         self.known_words: Set[str] = (known_words or set()) | self.domain_words
         self.social_words: Set[str] = (social_words or set()) - self.domain_words
+        self.off_topic_words: Set[str] = off_topic_words or set()
         self._domain_index = by_initial(self.domain_words)
         self._known_index = by_initial(self.known_words)
 
@@ -129,7 +131,8 @@ class DomainGate(GraphComponent):
                 social.update(found)
             elif example.get(INTENT) == self.config["out_of_scope_intent"]:
                 off_topic.update(found)
-        files = {VOCABULARY_FILE: words, KNOWN_FILE: known, SOCIAL_FILE: social - off_topic - words}
+        files = {VOCABULARY_FILE: words, KNOWN_FILE: known, SOCIAL_FILE: social - off_topic - words,
+                 OFF_TOPIC_FILE: off_topic}
         with self._model_storage.write_to(self._resource) as directory:
             for name, listed in files.items():
                 (directory / name).write_text("\n".join(sorted(listed)) + "\n", encoding="utf-8")
@@ -140,17 +143,33 @@ class DomainGate(GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> DomainGate:
         try:
             with model_storage.read_from(resource) as directory:
-                words, known, social = (set((directory / name).read_text(encoding="utf-8").split())
-                                        if (directory / name).is_file() else set()  # older models lack it
-                                        for name in (VOCABULARY_FILE, KNOWN_FILE, SOCIAL_FILE))
+                words, known, social, off_topic = (
+                    set((directory / name).read_text(encoding="utf-8").split())
+                    if (directory / name).is_file() else set()  # older models lack it
+                    for name in (VOCABULARY_FILE, KNOWN_FILE, SOCIAL_FILE, OFF_TOPIC_FILE))
         except ValueError:  # no such resource: an untrained gate passes every message
-            words, known, social = set(), set(), set()
-        return cls(config, model_storage, resource, words, known, social)
+            words, known, social, off_topic = set(), set(), set(), set()
+        return cls(config, model_storage, resource, words, known, social, off_topic)
 
     def foreign_words(self, text: str) -> List[str]:
         """Content words the domain never uses, typos of domain words and pleasantries excepted."""
         words = [w for w in content_words(text, self.config["min_word_length"]) if w not in self.social_words]
         return self._unknown(words, self.domain_words, self._domain_index)
+
+    def own_words(self, text: str) -> List[str]:
+        """Content words (or typos of them) the domain uses and no off-topic example does ("ladder",
+        "mgmt"): evidence of a career question where everyday words ("work", "day") are none."""
+        own = []
+        for word in content_words(text, self.config["min_word_length"]):
+            if word not in self.domain_words and word.rstrip("s") in self.domain_words:
+                word = word.rstrip("s")
+            elif word not in self.domain_words:
+                near = process.extractOne(word, self._domain_index.get(word[0], ()), scorer=fuzz.ratio,
+                                          score_cutoff=self.config["typo_ratio"])
+                word = near[0] if near else ""
+            if word and word not in self.off_topic_words:
+                own.append(word)
+        return own
 
     def unreadable(self, text: str) -> bool:
         """Words, none of which (nor a typo of one) the training data or the KB has ever used."""
@@ -174,7 +193,8 @@ class DomainGate(GraphComponent):
         subjects = sorted({e.get("entity") for e in entities} & set(self.config["subject_entities"]))
         foreign = [] if subjects else self.foreign_words(without_entities(text, entities))
         in_domain = bool(subjects) or len(foreign) <= self.config["max_foreign_words"]
-        return {"in_domain": in_domain, "subjects": subjects, "foreign_words": foreign[:5]}
+        own = self.own_words(without_entities(text, entities)) if in_domain and not subjects else []
+        return {"in_domain": in_domain, "subjects": subjects, "foreign_words": foreign[:5], "own_words": own[:5]}
 
     def process(self, messages: List[Message]) -> List[Message]:
         if not self.domain_words:

@@ -60,6 +60,10 @@ class EntitySettings:
     person_noun_suffixes: Words = _words("er or ist ant ent ian eer lead head intern architect")
     self_description_fillers: Words = _words(
         "bit little lot huge big firm strong true total complete beginner newbie newcomer believer fan")
+    # "an aerospace engineer", "mining engineer here": a field the KB names (an industry, a topic it
+    # does not cover) right before the head of a discipline's name is the user's background, a
+    # role the KB lacks (unknown_role), not that industry or topic.
+    background_field_labels: Words = ("industry", "not_covered:topic")
     # years_experience: "3 years of experience", "I've been an engineer for 4 years", "a decade in".
     number_words: Words = _words(
         "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -67,7 +71,7 @@ class EntitySettings:
     year_units: Words = _words("year years yr yrs")
     decade_units: Words = _words("decade decades")
     experience_nouns: Words = _words("experience exp xp")
-    experience_verbs: Words = _words("been worked working doing spent have had with got")
+    experience_verbs: Words = _words("been worked working doing spent have had with w/ w got")
     # A duration right after one of these is asked about, not the user's: "in 10 years", "5-8 years".
     duration_guards: Words = _words("in after within than next another more - to or")
     # ... and so is one in a clause with one of these before it: "how long, 5 years?", "do I need 5 years".

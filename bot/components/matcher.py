@@ -27,6 +27,11 @@ class KnowledgeMatcher:
         self.vocabulary = vocabulary
         self.settings = settings
         self.role_heads = frozenset(vocabulary.get("role_heads", ()))
+        # The heads of the disciplines' names ("engineer" of "civil engineer"): a background's head.
+        self.background_heads = frozenset(
+            _singular(pattern.split()[-1].lower()) for entry in vocabulary["entries"] if entry["label"] == "discipline"
+            for pattern in entry["patterns"]) & self.role_heads
+        self._field_labels = frozenset(settings.background_field_labels)
         # A !cased form written in lower case ("cost") matches only as written: no plural, since
         # the plural may be another word ("controlling costs").
         self._as_written = {form for forms in vocabulary.get("case_sensitive", {}).values()
@@ -82,7 +87,29 @@ class KnowledgeMatcher:
         blocked = taken | bare_heads  # fuzzy matching must not bring "sales director" back
         matches += self._fuzzy_matches(doc, blocked)
         matches += self._role_head_mentions(doc, blocked - bare_heads)
-        return self.context.apply(doc, text_words, matches)
+        return self.context.apply(doc, text_words, self._backgrounds(doc, matches))
+
+    def _backgrounds(self, doc: Doc, matches: List[Match]) -> List[Match]:
+        """"aerospace engineer", "mining engineer": a field (an industry, a topic the article leaves
+        out) right before a bare background head is one unknown_role, the user's background."""
+        fields = {span.end: match for match in matches if self._names_field(match)
+                  for span in [doc.char_span(match.start, match.end)] if span is not None}
+        found: List[Match] = []
+        merged: Set[Match] = set()
+        for match in matches:
+            span = doc.char_span(match.start, match.end)
+            field = fields.get(span.start) if span is not None and match.label == "ambiguous_role" else None
+            if field is None or _singular(match.value) not in self.background_heads:
+                found.append(match)
+                continue
+            merged.add(field)
+            found.append(Match("unknown_role", doc.text[field.start:match.end].lower(), field.start, match.end,
+                               doc.text[field.start:match.end], 100.0))
+        return sorted((match for match in found if match not in merged), key=lambda match: match.start)
+
+    def _names_field(self, match: Match) -> bool:
+        kind = f"{match.label}:{match.value.partition(':')[0]}" if ":" in match.value else match.label
+        return match.label in self._field_labels or kind in self._field_labels
 
     def _case_fits(self, doc: Doc, text_words: List[str], ent: Span) -> bool:
         """A !cased form as typed ("PM", not "5 PM"), or in lower case after "a", "for", "my", ..."""
