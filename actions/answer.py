@@ -45,10 +45,10 @@ def answer_steps(steps: List[Step]) -> Reply:
         reply = ASPECTS[step.aspect].answer(step.ctx)
         reply.question = reply.question or step.aspect
         step.ctx.slots.update(reply.slots)
-        if step.label and reply.text and reply.text not in said:  # said already: not again, labelled
-            said.add(reply.text)
-            reply.text = f"{step.label} {reply.text}"
-        said.add(reply.text)
+        text = reply.text
+        if step.label and text and text not in said:  # said already: left unlabelled, combined drops it
+            reply.text = f"{step.label} {text}"
+        said.add(text)
         replies.append(reply)
     return combined(replies)
 

@@ -159,33 +159,27 @@ class DomainGate(GraphComponent):
     def own_words(self, text: str) -> List[str]:
         """Content words (or typos of them) the domain uses and no off-topic example does ("ladder",
         "mgmt"): evidence of a career question where everyday words ("work", "day") are none."""
-        own = []
-        for word in content_words(text, self.config["min_word_length"]):
-            if word not in self.domain_words and word.rstrip("s") in self.domain_words:
-                word = word.rstrip("s")
-            elif word not in self.domain_words:
-                near = process.extractOne(word, self._domain_index.get(word[0], ()), scorer=fuzz.ratio,
-                                          score_cutoff=self.config["typo_ratio"])
-                word = near[0] if near else ""
-            if word and word not in self.off_topic_words:
-                own.append(word)
-        return own
+        found = (self._as_word_of(word, self.domain_words, self._domain_index)
+                 for word in content_words(text, self.config["min_word_length"]))
+        return [word for word in found if word and word not in self.off_topic_words]
 
     def unreadable(self, text: str) -> bool:
         """Words, none of which (nor a typo of one) the training data or the KB has ever used."""
         words = content_words(text, self.config["min_word_length"])
         return bool(words) and len(self._unknown(words, self.known_words, self._known_index)) == len(words)
 
+    def _as_word_of(self, word: str, vocabulary: Set[str], index: Dict[str, List[str]]) -> Optional[str]:
+        """``word`` as ``vocabulary`` has it: itself, its singular, or the word it is a typo of."""
+        if word in vocabulary:
+            return word
+        if word.rstrip("s") in vocabulary:
+            return word.rstrip("s")
+        near = process.extractOne(word, index.get(word[0], ()), scorer=fuzz.ratio,
+                                  score_cutoff=self.config["typo_ratio"])
+        return near[0] if near else None
+
     def _unknown(self, words: List[str], vocabulary: Set[str], index: Dict[str, List[str]]) -> List[str]:
-        unknown = []
-        for word in words:
-            if word in vocabulary or word.rstrip("s") in vocabulary:
-                continue
-            near = process.extractOne(word, index.get(word[0], ()), scorer=fuzz.ratio,
-                                      score_cutoff=self.config["typo_ratio"])
-            if near is None:
-                unknown.append(word)
-        return unknown
+        return [word for word in words if self._as_word_of(word, vocabulary, index) is None]
 
     def verdict(self, text: str, entities: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
         """Whether a message belongs to the domain, and why. The words of any entity found (a KB
